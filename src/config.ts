@@ -1,0 +1,63 @@
+/** Service configuration, read once from the environment and validated. */
+export interface Config {
+  port: number;
+  host: string | undefined;
+  dataDir: string;
+  /** Public base URL without trailing slash; short URLs are built from it. */
+  publicBaseUrl: string;
+  production: boolean;
+  /** Seed demo data (and the demo keys) into an empty database; never in production. */
+  seedDemoData: boolean;
+  /** Bytes of serialised representations kept in memory. */
+  representationCacheBytes: number;
+  /** `max-age` of the public link card, in seconds. */
+  publicMaxAgeSeconds: number;
+  /** Pending clicks are written at least this often, in milliseconds. */
+  clickFlushMs: number;
+}
+
+/** Thrown for a bad configuration value; main prints it and exits. */
+export class ConfigError extends Error {}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function baseUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`PUBLIC_BASE_URL must be an absolute http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`PUBLIC_BASE_URL must use http or https, got "${raw}"`);
+  }
+  return url.origin + url.pathname.replace(/\/+$/, '');
+}
+
+/** Reads and validates the configuration; throws ConfigError naming the bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const production = env.NODE_ENV === 'production';
+  const seed = env.SEED_DEMO_DATA ?? (production ? 'false' : 'true');
+  if (seed !== 'true' && seed !== 'false') throw new ConfigError(`SEED_DEMO_DATA must be true or false, got "${seed}"`);
+  if (production && seed === 'true') throw new ConfigError('SEED_DEMO_DATA=true is refused in production: demo keys never reach production');
+  return {
+    port,
+    host: env.HOST || undefined,
+    dataDir: env.DATA_DIR || './data',
+    publicBaseUrl: baseUrl(env.PUBLIC_BASE_URL || `http://localhost:${port}`),
+    production,
+    seedDemoData: seed === 'true',
+    representationCacheBytes: integer(env, 'REPRESENTATION_CACHE_BYTES', 16 * 1024 * 1024, 0, 2 ** 31),
+    publicMaxAgeSeconds: integer(env, 'PUBLIC_MAX_AGE', 60, 0, 31536000),
+    clickFlushMs: integer(env, 'CLICK_FLUSH_MS', 1000, 10, 60000),
+  };
+}

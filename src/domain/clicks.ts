@@ -1,0 +1,50 @@
+import type { ClickRepository } from '../store/repository';
+import type { Click } from './types';
+
+/** Collects clicks off the request path and writes them in small batches. */
+export interface ClickRecorder {
+  record(click: Click): void;
+  /** Writes every pending click; resolves when they are stored. */
+  flush(): Promise<void>;
+  /** Stops the timer and flushes; used by graceful shutdown. */
+  close(): Promise<void>;
+  pending(): number;
+}
+
+/** Batches clicks: written every `flushMs`, or at once when `maxBatch` are pending. */
+export function createClickRecorder(
+  repo: ClickRepository,
+  options: { flushMs: number; maxBatch?: number; onError: (err: unknown) => void },
+): ClickRecorder {
+  const maxBatch = options.maxBatch ?? 200;
+  let buffer: Click[] = [];
+  let writing: Promise<void> = Promise.resolve();
+
+  function flush(): Promise<void> {
+    if (buffer.length === 0) return writing;
+    const batch = buffer;
+    buffer = [];
+    // Batches are written one after another so a slow write never reorders clicks.
+    writing = writing.then(() => repo.insertBatch(batch)).catch((err: unknown) => {
+      buffer = batch.concat(buffer); // keep them for the next attempt rather than lose them
+      options.onError(err);
+    });
+    return writing;
+  }
+
+  const timer = setInterval(() => void flush(), options.flushMs);
+  timer.unref();
+
+  return {
+    record(click) {
+      buffer.push(click);
+      if (buffer.length >= maxBatch) void flush();
+    },
+    flush,
+    async close() {
+      clearInterval(timer);
+      await flush();
+    },
+    pending: () => buffer.length,
+  };
+}

@@ -1,0 +1,139 @@
+import type { LinkRepository, LinkCursor } from '../store/repository';
+import { generateCode, isReservedCode } from './codes';
+import { DomainError } from './errors';
+import type { FieldError } from './errors';
+import type { Link, LinkChanges, Page } from './types';
+import { checkTargetUrl } from './url-policy';
+
+/** A request to create a link, after schema validation, in first-party field names. */
+export interface LinkInput {
+  url: string;
+  code?: string;
+  title?: string | null;
+  tags?: string[];
+  expiresAt?: Date | null;
+}
+
+/** The links service: every rule about links, plain data in and out. */
+export interface LinkService {
+  /** The public card; throws not-found. */
+  get(code: string): Promise<Link>;
+  /** A link that can be followed now; throws not-found or gone (expired). */
+  resolve(code: string): Promise<Link>;
+  /** The owner's own link; another owner's link is not-found, so existence is not leaked. */
+  getOwned(ownerId: string, code: string): Promise<Link>;
+  list(ownerId: string, limit: number, cursor: string | null): Promise<Page<Link>>;
+  create(ownerId: string, input: LinkInput): Promise<Link>;
+  /** `precondition` sees the current link; returning false refuses with `stale`. */
+  update(ownerId: string, code: string, changes: LinkChanges, precondition?: (current: Link) => boolean): Promise<Link>;
+  remove(ownerId: string, code: string, precondition?: (current: Link) => boolean): Promise<void>;
+}
+
+/** Encodes a position in the newest-first listing as an opaque cursor. */
+export function encodeCursor(raw: string): string {
+  return Buffer.from(raw).toString('base64url');
+}
+
+/** Decodes an opaque cursor; null when it is not one this service issued. */
+export function decodeCursor(cursor: string): LinkCursor | null {
+  const match = /^(\d{1,15})\.(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  return match ? { createdAt: Number(match[1]), rowId: Number(match[2]) } : null;
+}
+
+function invalid(errors: FieldError[]): DomainError {
+  return new DomainError('invalid', errors.map((e) => `${e.pointer}: ${e.detail}`).join('; '), errors);
+}
+
+function normaliseTags(tags: string[]): string[] {
+  return [...new Set(tags.map((t) => t.trim()).filter((t) => t !== ''))];
+}
+
+/** Builds the links service over a repository; `ownHosts` are the hosts links may not point at. */
+export function createLinkService(repo: LinkRepository, options: { ownHosts: () => string[]; now: () => Date }): LinkService {
+  const { now } = options;
+
+  function checkUrl(url: string, errors: FieldError[]): string {
+    const check = checkTargetUrl(url, options.ownHosts());
+    if (!check.ok) errors.push({ pointer: '/url', detail: `url ${check.reason}` });
+    return check.ok ? check.url : url;
+  }
+
+  function checkExpiry(expiresAt: Date | null | undefined, errors: FieldError[]): void {
+    if (expiresAt && expiresAt.getTime() <= now().getTime()) {
+      errors.push({ pointer: '/expiresAt', detail: 'expiresAt must be in the future' });
+    }
+  }
+
+  async function getOwned(ownerId: string, code: string): Promise<Link> {
+    const link = await repo.findByCode(code);
+    if (!link || link.ownerId !== ownerId) throw new DomainError('not-found', `No link ${code} of yours exists.`);
+    return link;
+  }
+
+  return {
+    async get(code) {
+      const link = await repo.findByCode(code);
+      if (!link) throw new DomainError('not-found', `No link with code ${code}.`);
+      return link;
+    },
+    async resolve(code) {
+      const link = await this.get(code);
+      if (link.expiresAt && link.expiresAt.getTime() <= now().getTime()) {
+        throw new DomainError('gone', `Link ${code} expired at ${link.expiresAt.toISOString()}.`);
+      }
+      return link;
+    },
+    getOwned,
+    async list(ownerId, limit, cursor) {
+      const after = cursor === null ? null : decodeCursor(cursor);
+      if (cursor !== null && after === null) throw new DomainError('invalid', 'The cursor is not one this service issued.');
+      const page = await repo.listByOwner(ownerId, limit, after);
+      return { items: page.items, nextCursor: page.nextCursor === null ? null : encodeCursor(page.nextCursor) };
+    },
+    async create(ownerId, input) {
+      const errors: FieldError[] = [];
+      const url = checkUrl(input.url, errors);
+      if (input.code !== undefined && isReservedCode(input.code)) {
+        errors.push({ pointer: '/code', detail: `code ${input.code} is reserved` });
+      }
+      checkExpiry(input.expiresAt, errors);
+      if (errors.length > 0) throw invalid(errors);
+      const base = { ownerId, url, title: input.title ?? null, tags: normaliseTags(input.tags ?? []), expiresAt: input.expiresAt ?? null };
+      if (input.code !== undefined) {
+        const link = await repo.insert({ ...base, code: input.code }, now());
+        if (!link) throw new DomainError('conflict', `The code ${input.code} is already taken.`);
+        return link;
+      }
+      // 57^7 ≈ 1.9e12 codes: a collision is rare, a few retries make failure practically impossible.
+      for (let attempt = 0; attempt < 5; attempt += 1) {
+        const code = generateCode();
+        if (isReservedCode(code)) continue;
+        const link = await repo.insert({ ...base, code }, now());
+        if (link) return link;
+      }
+      throw new Error('could not allocate a free short code after 5 attempts');
+    },
+    async update(ownerId, code, changes, precondition) {
+      const errors: FieldError[] = [];
+      const normalised: LinkChanges = { ...changes };
+      if (changes.url !== undefined) normalised.url = checkUrl(changes.url, errors);
+      if (changes.tags !== undefined) normalised.tags = normaliseTags(changes.tags);
+      checkExpiry(changes.expiresAt, errors);
+      if (errors.length > 0) throw invalid(errors);
+      // Optimistic concurrency: the write applies only to the version the precondition saw.
+      for (let attempt = 0; attempt < 3; attempt += 1) {
+        const current = await getOwned(ownerId, code);
+        if (precondition && !precondition(current)) throw new DomainError('stale', 'The link has changed since you read it.');
+        const updated = await repo.update(code, current.version, normalised, now());
+        if (updated) return updated;
+        if (precondition) throw new DomainError('stale', 'The link has changed since you read it.');
+      }
+      throw new DomainError('stale', 'The link kept changing; try again.');
+    },
+    async remove(ownerId, code, precondition) {
+      const current = await getOwned(ownerId, code);
+      if (precondition && !precondition(current)) throw new DomainError('stale', 'The link has changed since you read it.');
+      if (!(await repo.delete(code, current.version))) throw new DomainError('stale', 'The link changed while being deleted.');
+    },
+  };
+}

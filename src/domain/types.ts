@@ -1,0 +1,67 @@
+/** Plain data shared by the domain services, the store and the representations. */
+
+export type KeyKind = 'user' | 'partner';
+
+/** A person or partner account that owns links. */
+export interface User {
+  id: string;
+  name: string;
+  email: string;
+  avatarUrl: string | null;
+  createdAt: Date;
+}
+
+/** Who is calling: resolved from a bearer key. */
+export interface Principal {
+  userId: string;
+  keyId: string;
+  kind: KeyKind;
+}
+
+/** A short link as stored. `version` grows on every change; `rowId` is never reused. */
+export interface Link {
+  rowId: number;
+  code: string;
+  ownerId: string;
+  url: string;
+  title: string | null;
+  tags: string[];
+  createdAt: Date;
+  updatedAt: Date;
+  expiresAt: Date | null;
+  version: number;
+  clickCount: number;
+}
+
+/** One page of a keyset-paginated listing. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** The fields a caller may set when creating a link, already validated. */
+export interface NewLink {
+  code: string;
+  ownerId: string;
+  url: string;
+  title: string | null;
+  tags: string[];
+  expiresAt: Date | null;
+}
+
+/** A partial update; `undefined` leaves a field alone, `null` clears it. */
+export interface LinkChanges {
+  url?: string;
+  title?: string | null;
+  tags?: string[];
+  expiresAt?: Date | null;
+}
+
+/** A recorded visit of a short link. */
+export interface Click {
+  linkRowId: number;
+  at: Date;
+  device: string;
+  country: string;
+  referrer: string | null;
+}

@@ -1,0 +1,39 @@
+import type { RequestHandler } from 'express';
+import { LRUCache } from 'lru-cache';
+import { hashKey } from '../domain/keys';
+import type { Principal } from '../domain/types';
+import type { KeyRepository } from '../store/repository';
+import { HttpError } from './problems';
+import { stateOf } from './state';
+
+const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
+
+function invalidKey(detail: string): HttpError {
+  return new HttpError('invalid-key', detail, { headers: { 'WWW-Authenticate': 'Bearer realm="facet", error="invalid_token"' } });
+}
+
+/**
+ * Resolves `Authorization: Bearer <key>` to a principal. No header: anonymous. A header that is
+ * present but wrong is a 401 even on public resources, so a client never silently loses its key.
+ * Valid keys are remembered for a minute, so a revoked key stops working within that time.
+ */
+export function createAuthenticator(keys: KeyRepository): RequestHandler {
+  const known = new LRUCache<string, Principal>({ max: 10_000, ttl: 60_000 });
+  return async function authenticate(req, res, next) {
+    const header = req.headers.authorization;
+    if (header === undefined) return next();
+    const match = BEARER.exec(header);
+    if (!match) throw invalidKey('The Authorization header must be "Bearer <key>".');
+    // The lookup is by hash, so comparison time says nothing about the secret.
+    const hash = hashKey(match[1]!);
+    let principal = known.get(hash);
+    if (!principal) {
+      const found = await keys.findByHash(hash);
+      if (!found) throw invalidKey('The API key is not valid or has been revoked.');
+      principal = { userId: found.userId, keyId: found.keyId, kind: found.kind };
+      known.set(hash, principal);
+    }
+    stateOf(res).principal = principal;
+    next();
+  };
+}

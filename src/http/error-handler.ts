@@ -1,0 +1,64 @@
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import { PROBLEM } from '../../representations/media-types';
+import { DomainError } from '../domain/errors';
+import { HttpError, PROBLEMS, PROBLEM_TYPE_BASE } from './problems';
+import type { ProblemCode } from './problems';
+
+const DOMAIN_TO_PROBLEM: Record<DomainError['kind'], ProblemCode> = {
+  'not-found': 'not-found',
+  gone: 'gone',
+  conflict: 'code-taken',
+  invalid: 'validation-failed',
+  stale: 'precondition-failed',
+};
+
+/** Maps anything thrown to an HttpError; unknown errors become an opaque 500. */
+export function toHttpError(err: unknown): HttpError {
+  if (err instanceof HttpError) return err;
+  if (err instanceof DomainError) return new HttpError(DOMAIN_TO_PROBLEM[err.kind], err.message, { errors: err.fieldErrors });
+  // Errors from Express and its parsers carry a 4xx status and a message safe to show.
+  const status = (err as { status?: unknown; statusCode?: unknown })?.status ?? (err as { statusCode?: unknown })?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const code = status === 413 ? 'payload-too-large' : 'bad-request';
+    return new HttpError(code, status === 413 ? 'The request body is too large.' : 'The request could not be understood.');
+  }
+  return new HttpError('internal', 'An unexpected error occurred; it has been logged.');
+}
+
+/** Writes a problem+json response (RFC 9457); bytes are written directly so no charset is appended. */
+export function sendProblem(res: Response, error: HttpError, instance: string): void {
+  const body: Record<string, unknown> = {
+    type: PROBLEM_TYPE_BASE + error.code,
+    title: PROBLEMS[error.code].title,
+    status: error.status,
+    detail: error.message,
+    instance,
+    code: error.code,
+    ...error.extensions,
+  };
+  const bytes = Buffer.from(JSON.stringify(body));
+  for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+  if (!res.hasHeader('Cache-Control')) res.setHeader('Cache-Control', 'no-store');
+  res.statusCode = error.status;
+  res.setHeader('Content-Type', PROBLEM);
+  res.setHeader('Content-Length', bytes.length);
+  res.end(bytes);
+}
+
+/** The error handler: every error leaves as problem+json without internals; 5xx are logged. */
+export function createErrorHandler(log: (message: string, err: unknown) => void): ErrorRequestHandler {
+  return function errorHandler(err, req, res, _next) {
+    const error = toHttpError(err);
+    if (error.status >= 500) log(`${req.method} ${req.path} failed`, err);
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    sendProblem(res, error, req.path);
+  };
+}
+
+/** Unknown routes: a 404 problem. */
+export const notFoundHandler: RequestHandler = function notFound(req, _res, next) {
+  next(new HttpError('not-found', `No resource at ${req.path}.`));
+};

@@ -1,0 +1,21 @@
+import { FULL, PARTNER_V3, SUMMARY } from '../../../representations/media-types';
+import type { VendorType } from '../../../representations/media-types';
+import type { KeyKind } from '../../domain/types';
+
+/** What decides a request's default representation (DESIGN.md, negotiation rule 2). */
+export interface RequestTraits {
+  /** Kind of the presented credential, if any. */
+  keyKind: KeyKind | null;
+  /** Raw `X-Client-Platform` header. */
+  platform: string | undefined;
+}
+
+const PLATFORM_DEFAULTS: Record<string, VendorType> = { ios: SUMMARY, android: SUMMARY, web: FULL };
+
+/** The representation generic ranges stand for: partner pin, else platform, else full. */
+export function defaultRepresentation(traits: RequestTraits): VendorType {
+  // A partner key is pinned to its contract, the way Stripe pins an account's API version.
+  if (traits.keyKind === 'partner') return PARTNER_V3;
+  const platform = traits.platform?.trim().toLowerCase();
+  return (platform && PLATFORM_DEFAULTS[platform]) || FULL;
+}

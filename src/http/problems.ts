@@ -1,0 +1,51 @@
+import type { FieldError } from '../domain/errors';
+
+/** The coded catalogue of every error Facet answers with (RFC 9457 problem types). */
+export const PROBLEMS = {
+  'bad-request': { status: 400, title: 'Bad Request' },
+  'malformed-json': { status: 400, title: 'Malformed JSON body' },
+  'invalid-cursor': { status: 400, title: 'Invalid pagination cursor' },
+  'invalid-query': { status: 400, title: 'Invalid query parameter' },
+  unauthorized: { status: 401, title: 'Authentication required' },
+  'invalid-key': { status: 401, title: 'Invalid API key' },
+  forbidden: { status: 403, title: 'Forbidden' },
+  'not-found': { status: 404, title: 'Not Found' },
+  'method-not-allowed': { status: 405, title: 'Method Not Allowed' },
+  'not-acceptable': { status: 406, title: 'Not Acceptable' },
+  'code-taken': { status: 409, title: 'Short code already taken' },
+  gone: { status: 410, title: 'Gone' },
+  'precondition-failed': { status: 412, title: 'Precondition Failed' },
+  'payload-too-large': { status: 413, title: 'Payload Too Large' },
+  'unsupported-media-type': { status: 415, title: 'Unsupported Media Type' },
+  'validation-failed': { status: 422, title: 'Validation failed' },
+  internal: { status: 500, title: 'Internal Server Error' },
+  unavailable: { status: 503, title: 'Service Unavailable' },
+} as const;
+
+export type ProblemCode = keyof typeof PROBLEMS;
+
+/** Problem type URIs are stable identifiers, the same in every deployment. */
+export const PROBLEM_TYPE_BASE = 'https://facet.example/problems/';
+
+
+/** The one error class: a catalogued problem plus detail, optional headers and extension members. */
+export class HttpError extends Error {
+  readonly status: number;
+  readonly code: ProblemCode;
+  readonly headers: Record<string, string>;
+  readonly extensions: { acceptable?: string[]; errors?: FieldError[] };
+
+  constructor(
+    code: ProblemCode,
+    detail: string,
+    options: { headers?: Record<string, string>; acceptable?: string[]; errors?: FieldError[] } = {},
+  ) {
+    super(detail);
+    this.code = code;
+    this.status = PROBLEMS[code].status;
+    this.headers = options.headers ?? {};
+    this.extensions = {};
+    if (options.acceptable) this.extensions.acceptable = options.acceptable;
+    if (options.errors) this.extensions.errors = options.errors;
+  }
+}

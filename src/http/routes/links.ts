@@ -1,0 +1,164 @@
+import { createHash } from 'node:crypto';
+import express, { Router } from 'express';
+import type { Request, Response } from 'express';
+import { FULL, PARTNER_V3, SUMMARY } from '../../../representations/media-types';
+import type { VendorType } from '../../../representations/media-types';
+import type { Registry } from '../../../representations/registry';
+import { OTHER_SCHEMAS } from '../../../representations/registry';
+import { PARTNER_V3_POINTERS, readCreate, readPartnerV3Create, readPartnerV3Update, readUpdate } from '../../../representations/link-input/read';
+import { CODE_PATTERN } from '../../domain/codes';
+import { DomainError } from '../../domain/errors';
+import { decodeCursor } from '../../domain/links';
+import type { LinkService } from '../../domain/links';
+import type { Link } from '../../domain/types';
+import { readBody, MAX_BODY_BYTES } from '../body';
+import { ifMatchPasses } from '../conditional';
+import { negotiated } from '../negotiation/middleware';
+import { HttpError } from '../problems';
+import { alternatesHeader, sendRepresentation } from '../respond';
+import type { BodyCache } from '../respond';
+import { chosenType, requireKey, requirePrincipal } from '../state';
+import { methodNotAllowed } from './method-not-allowed';
+
+/** What the links routes need. */
+export interface LinksRouteDeps {
+  links: LinkService;
+  registry: Registry;
+  cache: BodyCache | null;
+  baseUrl: string;
+  publicMaxAge: number;
+  now: () => Date;
+}
+
+const PAGE_SIZE: Record<VendorType, number> = { [SUMMARY]: 20, [FULL]: 50, [PARTNER_V3]: 25 };
+const MAX_PAGE_SIZE = 100;
+const PRIVATE = 'private, no-cache';
+
+/** Routes of `/api/links`: the public card, the caller's listing, create, update, delete. */
+export function createLinksRouter(deps: LinksRouteDeps): Router {
+  const { links, registry, cache, baseUrl } = deps;
+  const linkReps = registry.resource('link');
+  const pageReps = registry.resource('link-page');
+  const ctx = () => ({ baseUrl, now: deps.now() });
+  const router = Router();
+  const rawBody = express.raw({ type: () => true, limit: MAX_BODY_BYTES });
+
+  // Strong ETag from (registry fingerprint, link identity, version, clicks, representation): no body needed.
+  const etagOf = (link: Link, type: VendorType) =>
+    `"${createHash('sha1').update(`${registry.fingerprint}:${link.rowId}:${link.version}:${link.clickCount}:${type}`).digest('base64url')}"`;
+  const currentEtags = (link: Link) => linkReps.offers.map((t) => etagOf(link, t));
+  const codeParam = (req: Request) => {
+    const code = req.params.code as string;
+    if (!CODE_PATTERN.test(code)) throw new HttpError('not-found', `No link with code ${code.slice(0, 80)}.`);
+    return code;
+  };
+
+  function sendLink(req: Request, res: Response, link: Link, cacheControl: string, extra: { status?: 201; location?: string } = {}) {
+    const type = chosenType(res);
+    const path = `/api/links/${link.code}`;
+    sendRepresentation(req, res, cache, {
+      type,
+      etag: etagOf(link, type),
+      cacheControl,
+      alternates: alternatesHeader(path, linkReps.offers, type),
+      cacheKey: `link:${link.rowId}:${link.version}:${link.clickCount}:${type}`,
+      body: () => linkReps.get(type).shape(link, ctx()),
+      ...extra,
+    });
+  }
+
+  const createFormats = {
+    'application/json': { kind: 'first-party' as const, validate: registry.validator(OTHER_SCHEMAS.linkCreate) },
+    [PARTNER_V3]: { kind: 'partner' as const, validate: registry.validator(OTHER_SCHEMAS.linkPartnerV3Create) },
+  };
+  const updateFormats = {
+    'application/json': { kind: 'first-party' as const, validate: registry.validator(OTHER_SCHEMAS.linkUpdate) },
+    'application/merge-patch+json': { kind: 'first-party' as const, validate: registry.validator(OTHER_SCHEMAS.linkUpdate) },
+    [PARTNER_V3]: { kind: 'partner' as const, validate: registry.validator(OTHER_SCHEMAS.linkPartnerV3Update) },
+  };
+
+  router
+    .route('/api/links')
+    .get(requireKey, negotiated(pageReps.offers), async function listLinks(req, res) {
+      const principal = requirePrincipal(res);
+      const type = chosenType(res);
+      const { cursor, limit } = pagingQuery(req, PAGE_SIZE[type]);
+      const page = await links.list(principal.userId, limit, cursor);
+      const query = (c: string | null) => `${baseUrl}/api/links${toQuery({ cursor: c, limit: req.query.limit ? String(limit) : null })}`;
+      const next = page.nextCursor === null ? null : query(page.nextCursor);
+      const bytes = Buffer.from(JSON.stringify(pageReps.get(type).shape({ page, pageSize: limit, self: query(cursor), next }, ctx())));
+      const alternates = alternatesHeader('/api/links', pageReps.offers, type);
+      sendRepresentation(req, res, null, {
+        type,
+        etag: `"${createHash('sha1').update(bytes).digest('base64url')}"`,
+        cacheControl: PRIVATE,
+        alternates: next === null ? alternates : `<${next}>; rel="next", ${alternates}`,
+        bytes,
+      });
+    })
+    .post(requireKey, negotiated(linkReps.offers), rawBody, async function createLink(req, res) {
+      const principal = requirePrincipal(res);
+      const { kind, body } = readBody(req, createFormats);
+      const input = kind === 'partner' ? readPartnerV3Create(body) : readCreate(body);
+      const link = await inPartnerTerms(kind, links.create(principal.userId, input));
+      sendLink(req, res, link, PRIVATE, { status: 201, location: `/api/links/${link.code}` });
+    })
+    .all(methodNotAllowed('GET, HEAD, POST'));
+
+  router
+    .route('/api/links/:code')
+    .get(negotiated(linkReps.offers), async function getLinkCard(req, res) {
+      const link = await links.get(codeParam(req));
+      sendLink(req, res, link, `public, max-age=${deps.publicMaxAge}`);
+    })
+    .patch(requireKey, negotiated(linkReps.offers), rawBody, async function updateLink(req, res) {
+      const principal = requirePrincipal(res);
+      const code = codeParam(req);
+      const { kind, body } = readBody(req, updateFormats);
+      const changes = kind === 'partner' ? readPartnerV3Update(body) : readUpdate(body);
+      const ifMatch = req.headers['if-match'];
+      const link = await inPartnerTerms(kind, links.update(principal.userId, code, changes, (current) => ifMatchPasses(ifMatch, currentEtags(current))));
+      sendLink(req, res, link, PRIVATE);
+    })
+    .delete(requireKey, async function deleteLink(req, res) {
+      const principal = requirePrincipal(res);
+      const ifMatch = req.headers['if-match'];
+      await links.remove(principal.userId, codeParam(req), (current) => ifMatchPasses(ifMatch, currentEtags(current)));
+      res.statusCode = 204;
+      res.end();
+    })
+    .all(methodNotAllowed('GET, HEAD, PATCH, DELETE'));
+
+  return router;
+}
+
+/** Reads `cursor` and `limit` (1–100, default per representation); 400 on anything else. */
+function pagingQuery(req: Request, defaultSize: number): { cursor: string | null; limit: number } {
+  const { cursor, limit } = req.query;
+  if (cursor !== undefined && (typeof cursor !== 'string' || decodeCursor(cursor) === null)) {
+    throw new HttpError('invalid-cursor', 'cursor must be a next_cursor/nextCursor value returned by a previous page.');
+  }
+  if (limit === undefined) return { cursor: cursor ?? null, limit: defaultSize };
+  const n = typeof limit === 'string' && /^\d{1,3}$/.test(limit) ? Number(limit) : NaN;
+  if (!(n >= 1 && n <= MAX_PAGE_SIZE)) throw new HttpError('invalid-query', `limit must be an integer from 1 to ${MAX_PAGE_SIZE}.`);
+  return { cursor: cursor ?? null, limit: n };
+}
+
+function toQuery(params: Record<string, string | null>): string {
+  const entries = Object.entries(params).filter((e): e is [string, string] => e[1] !== null);
+  return entries.length === 0 ? '' : `?${new URLSearchParams(entries).toString()}`;
+}
+
+/** Renames field pointers of a domain 422 to the partner body's names. */
+async function inPartnerTerms<T>(kind: 'first-party' | 'partner', work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if (kind !== 'partner' || !(err instanceof DomainError) || !err.fieldErrors) throw err;
+    const errors = err.fieldErrors.map((e) => {
+      const pointer = PARTNER_V3_POINTERS[e.pointer] ?? e.pointer;
+      return { pointer, detail: e.detail.replace(e.pointer.slice(1), pointer.slice(1)) };
+    });
+    throw new HttpError('validation-failed', errors.map((e) => e.detail).join('; '), { errors });
+  }
+}

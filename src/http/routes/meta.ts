@@ -1,0 +1,56 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Router } from 'express';
+import type { Registry } from '../../../representations/registry';
+import type { Store } from '../../store/repository';
+import { HttpError } from '../problems';
+import { methodNotAllowed } from './method-not-allowed';
+
+/** The project root: the nearest folder above this file holding package.json (works from src/ and dist/). */
+export function projectRoot(from = __dirname): string {
+  let dir = from;
+  while (!fs.existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`no package.json above ${from}`);
+    dir = parent;
+  }
+  return dir;
+}
+
+/** `/openapi.yaml`, the schema files it references, `/healthz` and `/readyz`. */
+export function createMetaRouter(deps: { registry: Registry; store: Store }): Router {
+  const openapi = fs.readFileSync(path.join(projectRoot(), 'openapi.yaml'));
+  const router = Router();
+
+  router.route('/openapi.yaml').get(function serveOpenApi(_req, res) {
+    res.setHeader('Content-Type', 'application/yaml'); // RFC 9512
+    res.setHeader('Cache-Control', 'public, max-age=300');
+    res.setHeader('Content-Length', openapi.length);
+    res.end(openapi);
+  }).all(methodNotAllowed('GET, HEAD'));
+
+  // openapi.yaml $refs these files by relative path, so they are served beside it.
+  router.get('/representations/*file', function serveSchema(req, res) {
+    const file = (req.params as { file: string[] }).file.join('/');
+    const schema = deps.registry.schemas[file];
+    if (!schema) throw new HttpError('not-found', `No schema ${file}.`);
+    const bytes = Buffer.from(JSON.stringify(schema, null, 2));
+    res.setHeader('Content-Type', 'application/schema+json');
+    res.setHeader('Cache-Control', 'public, max-age=300');
+    res.setHeader('Content-Length', bytes.length);
+    res.end(bytes);
+  });
+
+  router.get('/healthz', function health(_req, res) {
+    res.json({ status: 'ok' });
+  });
+  router.get('/readyz', async function ready(_req, res) {
+    try {
+      await deps.store.ping();
+    } catch {
+      throw new HttpError('unavailable', 'The store is not reachable.', { headers: { 'Retry-After': '5' } });
+    }
+    res.json({ status: 'ready' });
+  });
+  return router;
+}

@@ -1,0 +1,41 @@
+import type { RequestHandler, Response } from 'express';
+import type { VendorType } from '../../representations/media-types';
+import type { Principal } from '../domain/types';
+import { HttpError } from './problems';
+
+/** What the middleware learns about a request, kept on `res.locals`. */
+interface RequestState {
+  principal: Principal | null;
+  type: VendorType | null;
+}
+
+/** The request's state, created on first use. */
+export function stateOf(res: Response): RequestState {
+  const locals = res.locals as { facet?: RequestState };
+  if (!locals.facet) locals.facet = { principal: null, type: null };
+  return locals.facet;
+}
+
+/** The authenticated caller, or a 401 with a Bearer challenge (RFC 6750 §3). */
+export function requirePrincipal(res: Response): Principal {
+  const principal = stateOf(res).principal;
+  if (!principal) {
+    throw new HttpError('unauthorized', 'This resource needs an API key: send Authorization: Bearer <key>.', {
+      headers: { 'WWW-Authenticate': 'Bearer realm="facet"' },
+    });
+  }
+  return principal;
+}
+
+/** The representation chosen by negotiation; only valid after the negotiation middleware. */
+export function chosenType(res: Response): VendorType {
+  const type = stateOf(res).type;
+  if (!type) throw new Error('chosenType() called before negotiation');
+  return type;
+}
+
+/** Middleware form of requirePrincipal: private routes answer 401 before anything else. */
+export const requireKey: RequestHandler = function requireKey(_req, res, next) {
+  requirePrincipal(res);
+  next();
+};

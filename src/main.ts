@@ -1,0 +1,51 @@
+import http from 'node:http';
+import path from 'node:path';
+import { buildRegistry } from '../representations/registry';
+import { createApp } from './app';
+import { ConfigError, loadConfig } from './config';
+import { createClickRecorder } from './domain/clicks';
+import { DEMO_KEYS, seedDemoData } from './domain/seed';
+import { createSqliteStore } from './store/sqlite/sqlite-store';
+
+function info(message: string): void {
+  process.stdout.write(`${new Date().toISOString()} ${message}\n`);
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const registry = buildRegistry();
+  const store = createSqliteStore(path.resolve(config.dataDir));
+  if (config.seedDemoData && (await store.isEmpty())) {
+    const seeded = await seedDemoData(store, new Date());
+    info(`seeded demo data: ${seeded.links} links, ${seeded.clicks} clicks; keys ${DEMO_KEYS.user}, ${DEMO_KEYS.partner}`);
+  }
+  const clicks = createClickRecorder(store.clicks, { flushMs: config.clickFlushMs, onError: (err) => console.error('click batch failed', err) });
+  const app = createApp({ config, store, registry, clicks });
+  const server = http.createServer(app);
+  server.listen(config.port, config.host, () => {
+    info(`facet listening on ${config.publicBaseUrl} (data in ${path.resolve(config.dataDir)})`);
+  });
+
+  let stopping = false;
+  async function shutdown(signal: string): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    info(`${signal}: closing; flushing ${clicks.pending()} pending clicks`);
+    server.close();
+    server.closeIdleConnections();
+    await clicks.close();
+    await store.close();
+    process.exit(0);
+  }
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    console.error(`facet: configuration error: ${err.message}`);
+  } else {
+    console.error('facet: failed to start', err);
+  }
+  process.exit(1);
+});

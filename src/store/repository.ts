@@ -1,0 +1,51 @@
+import type { Click, KeyKind, Link, LinkChanges, NewLink, Page, User } from '../domain/types';
+
+/** Position in the newest-first link listing: exclusive lower bound of the next page. */
+export interface LinkCursor {
+  createdAt: number;
+  rowId: number;
+}
+
+/** Links as persisted; every method is async so a networked store can implement it. */
+export interface LinkRepository {
+  findByCode(code: string): Promise<Link | null>;
+  /** Newest first; `after` continues a previous page. */
+  listByOwner(ownerId: string, limit: number, after: LinkCursor | null): Promise<Page<Link>>;
+  /** Returns null when the code is already taken. */
+  insert(link: NewLink, now: Date): Promise<Link | null>;
+  /** Applies changes only if the stored version still equals `expectedVersion`; null otherwise. */
+  update(code: string, expectedVersion: number, changes: LinkChanges, now: Date): Promise<Link | null>;
+  /** Deletes only if the stored version still equals `expectedVersion`. */
+  delete(code: string, expectedVersion: number): Promise<boolean>;
+}
+
+/** API keys, looked up by the hash of the presented secret. */
+export interface KeyRepository {
+  findByHash(hash: string): Promise<{ keyId: string; userId: string; kind: KeyKind } | null>;
+  insert(key: { id: string; hash: string; userId: string; kind: KeyKind; label: string }, now: Date): Promise<void>;
+}
+
+/** Users and teams. */
+export interface UserRepository {
+  findById(id: string): Promise<User | null>;
+  insert(user: User): Promise<void>;
+  createTeam(team: { id: string; name: string; createdAt: Date }, members: { userId: string; role: string }[]): Promise<void>;
+}
+
+/** Click events. */
+export interface ClickRepository {
+  /** Records a batch atomically and bumps each link's click count. */
+  insertBatch(clicks: Click[]): Promise<void>;
+}
+
+/** The one persistence contract: SQLite by default, PostgreSQL later. */
+export interface Store {
+  links: LinkRepository;
+  keys: KeyRepository;
+  users: UserRepository;
+  clicks: ClickRepository;
+  /** True when the database holds no users at all (first start). */
+  isEmpty(): Promise<boolean>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

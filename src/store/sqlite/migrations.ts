@@ -1,0 +1,80 @@
+import type Database from 'better-sqlite3';
+
+/** Ordered schema changes; a migration, once released, is never edited — add a new one. */
+export const migrations: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'users, keys, teams, links, clicks',
+    sql: `
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        email TEXT NOT NULL UNIQUE,
+        avatar_url TEXT,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY,
+        key_hash TEXT NOT NULL UNIQUE,
+        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('user', 'partner')),
+        label TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        revoked_at INTEGER
+      );
+      CREATE TABLE teams (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE team_members (
+        team_id TEXT NOT NULL REFERENCES teams(id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        role TEXT NOT NULL,
+        PRIMARY KEY (team_id, user_id)
+      );
+      CREATE TABLE links (
+        row_id INTEGER PRIMARY KEY AUTOINCREMENT,
+        code TEXT NOT NULL UNIQUE,
+        owner_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        url TEXT NOT NULL,
+        title TEXT,
+        tags TEXT NOT NULL DEFAULT '[]',
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        expires_at INTEGER,
+        version INTEGER NOT NULL DEFAULT 1,
+        click_count INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX links_owner_newest ON links (owner_id, created_at DESC, row_id DESC);
+      CREATE TABLE clicks (
+        id INTEGER PRIMARY KEY,
+        link_row_id INTEGER NOT NULL REFERENCES links(row_id) ON DELETE CASCADE,
+        at INTEGER NOT NULL,
+        device TEXT NOT NULL,
+        country TEXT NOT NULL,
+        referrer TEXT
+      );
+      CREATE INDEX clicks_link_time ON clicks (link_row_id, at);
+    `,
+  },
+];
+
+/** Applies every migration newer than the database's recorded version, each in its own transaction. */
+export function migrate(db: Database.Database): number {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
+  const row = db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
+  const current = row.v ?? 0;
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  let applied = 0;
+  for (const m of migrations) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      record.run(m.version, m.name, Date.now());
+    })();
+    applied += 1;
+  }
+  return applied;
+}

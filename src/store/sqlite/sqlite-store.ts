@@ -1,0 +1,174 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Click, Link, LinkChanges, NewLink, User } from '../../domain/types';
+import type { LinkCursor, Store } from '../repository';
+import { migrate } from './migrations';
+
+interface LinkRow {
+  row_id: number;
+  code: string;
+  owner_id: string;
+  url: string;
+  title: string | null;
+  tags: string;
+  created_at: number;
+  updated_at: number;
+  expires_at: number | null;
+  version: number;
+  click_count: number;
+}
+
+function toLink(row: LinkRow): Link {
+  return {
+    rowId: row.row_id,
+    code: row.code,
+    ownerId: row.owner_id,
+    url: row.url,
+    title: row.title,
+    tags: JSON.parse(row.tags) as string[],
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+    expiresAt: row.expires_at === null ? null : new Date(row.expires_at),
+    version: row.version,
+    clickCount: row.click_count,
+  };
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+/** Opens (creating if needed) `<dataDir>/facet.db` in WAL mode and runs pending migrations. */
+export function createSqliteStore(dataDir: string): Store {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const db = new Database(path.join(dataDir, 'facet.db'));
+  db.pragma('journal_mode = WAL');
+  // WAL + NORMAL is durable against process crashes; only an OS crash can lose the last commits.
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+
+  const q = {
+    linkByCode: db.prepare<[string], LinkRow>('SELECT * FROM links WHERE code = ?'),
+    linksFirst: db.prepare<[string, number], LinkRow>(
+      'SELECT * FROM links WHERE owner_id = ? ORDER BY created_at DESC, row_id DESC LIMIT ?'),
+    linksAfter: db.prepare<[string, number, number, number, number], LinkRow>(
+      `SELECT * FROM links WHERE owner_id = ? AND (created_at < ? OR (created_at = ? AND row_id < ?))
+       ORDER BY created_at DESC, row_id DESC LIMIT ?`),
+    insertLink: db.prepare(
+      `INSERT INTO links (code, owner_id, url, title, tags, created_at, updated_at, expires_at)
+       VALUES (@code, @ownerId, @url, @title, @tags, @now, @now, @expiresAt)`),
+    deleteLink: db.prepare<[string, number]>('DELETE FROM links WHERE code = ? AND version = ?'),
+    keyByHash: db.prepare<[string], { id: string; user_id: string; kind: 'user' | 'partner' }>(
+      'SELECT id, user_id, kind FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL'),
+    insertKey: db.prepare('INSERT INTO api_keys (id, key_hash, user_id, kind, label, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
+    userById: db.prepare<[string], { id: string; name: string; email: string; avatar_url: string | null; created_at: number }>(
+      'SELECT * FROM users WHERE id = ?'),
+    insertUser: db.prepare('INSERT INTO users (id, name, email, avatar_url, created_at) VALUES (?, ?, ?, ?, ?)'),
+    insertTeam: db.prepare('INSERT INTO teams (id, name, created_at) VALUES (?, ?, ?)'),
+    insertMember: db.prepare('INSERT INTO team_members (team_id, user_id, role) VALUES (?, ?, ?)'),
+    insertClick: db.prepare('INSERT INTO clicks (link_row_id, at, device, country, referrer) VALUES (?, ?, ?, ?, ?)'),
+    bumpClicks: db.prepare<[number, number]>('UPDATE links SET click_count = click_count + ? WHERE row_id = ?'),
+    anyUser: db.prepare('SELECT 1 FROM users LIMIT 1'),
+  };
+
+  const insertClicks = db.transaction((clicks: Click[]) => {
+    const perLink = new Map<number, number>();
+    for (const c of clicks) {
+      q.insertClick.run(c.linkRowId, c.at.getTime(), c.device, c.country, c.referrer);
+      perLink.set(c.linkRowId, (perLink.get(c.linkRowId) ?? 0) + 1);
+    }
+    for (const [rowId, n] of perLink) q.bumpClicks.run(n, rowId);
+  });
+
+  const createTeam = db.transaction((team: { id: string; name: string; createdAt: Date }, members: { userId: string; role: string }[]) => {
+    q.insertTeam.run(team.id, team.name, team.createdAt.getTime());
+    for (const m of members) q.insertMember.run(team.id, m.userId, m.role);
+  });
+
+  return {
+    links: {
+      async findByCode(code) {
+        const row = q.linkByCode.get(code);
+        return row ? toLink(row) : null;
+      },
+      async listByOwner(ownerId, limit, after: LinkCursor | null) {
+        // One extra row tells whether another page exists without a COUNT.
+        const rows = after
+          ? q.linksAfter.all(ownerId, after.createdAt, after.createdAt, after.rowId, limit + 1)
+          : q.linksFirst.all(ownerId, limit + 1);
+        const items = rows.slice(0, limit).map(toLink);
+        const last = items[items.length - 1];
+        const nextCursor = rows.length > limit && last ? `${last.createdAt.getTime()}.${last.rowId}` : null;
+        return { items, nextCursor };
+      },
+      async insert(link: NewLink, now: Date) {
+        try {
+          q.insertLink.run({
+            code: link.code, ownerId: link.ownerId, url: link.url, title: link.title,
+            tags: JSON.stringify(link.tags), now: now.getTime(), expiresAt: link.expiresAt?.getTime() ?? null,
+          });
+        } catch (err) {
+          if (isUniqueViolation(err)) return null;
+          throw err;
+        }
+        const row = q.linkByCode.get(link.code);
+        return row ? toLink(row) : null;
+      },
+      async update(code: string, expectedVersion: number, changes: LinkChanges, now: Date) {
+        const sets = ['version = version + 1', 'updated_at = @now'];
+        const params: Record<string, unknown> = { code, expectedVersion, now: now.getTime() };
+        if (changes.url !== undefined) { sets.push('url = @url'); params.url = changes.url; }
+        if (changes.title !== undefined) { sets.push('title = @title'); params.title = changes.title; }
+        if (changes.tags !== undefined) { sets.push('tags = @tags'); params.tags = JSON.stringify(changes.tags); }
+        if (changes.expiresAt !== undefined) { sets.push('expires_at = @expiresAt'); params.expiresAt = changes.expiresAt?.getTime() ?? null; }
+        const result = db.prepare(`UPDATE links SET ${sets.join(', ')} WHERE code = @code AND version = @expectedVersion`).run(params);
+        if (result.changes === 0) return null;
+        const row = q.linkByCode.get(code);
+        return row ? toLink(row) : null;
+      },
+      async delete(code, expectedVersion) {
+        return q.deleteLink.run(code, expectedVersion).changes > 0;
+      },
+    },
+    keys: {
+      async findByHash(hash) {
+        const row = q.keyByHash.get(hash);
+        return row ? { keyId: row.id, userId: row.user_id, kind: row.kind } : null;
+      },
+      async insert(key, now) {
+        q.insertKey.run(key.id, key.hash, key.userId, key.kind, key.label, now.getTime());
+      },
+    },
+    users: {
+      async findById(id) {
+        const row = q.userById.get(id);
+        return row
+          ? { id: row.id, name: row.name, email: row.email, avatarUrl: row.avatar_url, createdAt: new Date(row.created_at) }
+          : null;
+      },
+      async insert(user: User) {
+        q.insertUser.run(user.id, user.name, user.email, user.avatarUrl, user.createdAt.getTime());
+      },
+      async createTeam(team, members) {
+        createTeam(team, members);
+      },
+    },
+    clicks: {
+      async insertBatch(clicks) {
+        if (clicks.length > 0) insertClicks(clicks);
+      },
+    },
+    async isEmpty() {
+      return q.anyUser.get() === undefined;
+    },
+    async ping() {
+      db.prepare('SELECT 1').get();
+    },
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}
