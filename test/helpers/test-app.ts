@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Express } from 'express';
+import { buildRegistry } from '../../representations/registry';
+import type { Registry } from '../../representations/registry';
+import { createApp } from '../../src/app';
+import { createClickRecorder } from '../../src/domain/clicks';
+import type { ClickRecorder } from '../../src/domain/clicks';
+import { hashKey } from '../../src/domain/keys';
+import { DEMO_KEYS, seedDemoData } from '../../src/domain/seed';
+import type { Store } from '../../src/store/repository';
+import { createSqliteStore } from '../../src/store/sqlite/sqlite-store';
+
+/** The fixed clock of the test fixture. */
+export const FIXED_NOW = new Date('2026-11-20T12:00:00.000Z');
+
+export const BASE_URL = 'http://localhost:3000';
+
+/** Keys of the fixture: the demo user (Ada), the demo partner (Acme) and a second user (Grace). */
+export const KEYS = { user: DEMO_KEYS.user, partner: DEMO_KEYS.partner, other: 'test_other_user_key' } as const;
+
+export interface TestApp {
+  app: Express;
+  store: Store;
+  registry: Registry;
+  clicks: ClickRecorder;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+/** A real app on a real SQLite file in a fresh temporary folder, seeded with the demo data at FIXED_NOW. */
+export async function createTestApp(options: { now?: () => Date; seed?: boolean } = {}): Promise<TestApp> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'facet-test-'));
+  const store = createSqliteStore(dataDir);
+  if (options.seed !== false) {
+    await seedDemoData(store, FIXED_NOW);
+    await store.keys.insert({ id: 'key_test_other', hash: hashKey(KEYS.other), userId: 'usr_grace', kind: 'user', label: 'test' }, FIXED_NOW);
+  }
+  const registry = buildRegistry();
+  const clicks = createClickRecorder(store.clicks, { flushMs: 60_000, onError: (err) => { throw err; } });
+  const app = createApp({
+    config: { publicBaseUrl: BASE_URL, representationCacheBytes: 1024 * 1024, publicMaxAgeSeconds: 60 },
+    store,
+    registry,
+    clicks,
+    now: options.now ?? (() => FIXED_NOW),
+    log: () => undefined,
+  });
+  return {
+    app, store, registry, clicks, dataDir,
+    async close() {
+      await clicks.close();
+      await store.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
