@@ -1,0 +1,58 @@
+import { buildRegistry, DEFINITIONS, SCHEMA_FILES } from '../../representations/registry';
+import { FULL } from '../../representations/media-types';
+
+const DRAFT_2020_12 = 'https://json-schema.org/draft/2020-12/schema';
+
+/** Every object schema inside `schema`, with its JSON Pointer. */
+function objectSchemas(schema: unknown, pointer = ''): [string, Record<string, unknown>][] {
+  if (typeof schema !== 'object' || schema === null) return [];
+  const node = schema as Record<string, unknown>;
+  const own: [string, Record<string, unknown>][] = node.type === 'object' ? [[pointer || '/', node]] : [];
+  return own.concat(...Object.entries(node).map(([key, child]) => objectSchemas(child, `${pointer}/${key}`)));
+}
+
+describe('the representation registry', () => {
+  it('compiles every schema and lists full first for every resource', () => {
+    const registry = buildRegistry();
+    for (const name of Object.keys(DEFINITIONS) as (keyof typeof DEFINITIONS)[]) {
+      expect(registry.resource(name).offers[0]).toBe(FULL);
+    }
+  });
+
+  it.each(Object.entries(SCHEMA_FILES))('declares %s as draft 2020-12 with no additional properties anywhere', (_file, schema) => {
+    expect((schema as { $schema: string }).$schema).toBe(DRAFT_2020_12);
+    const objects = objectSchemas(schema);
+    expect(objects.length).toBeGreaterThan(0);
+    for (const [, node] of objects) expect(node.additionalProperties).toBe(false);
+  });
+
+  it('refuses to build when a schema does not compile', () => {
+    const broken = { ...SCHEMA_FILES, 'link/summary.schema.json': { ...SCHEMA_FILES['link/summary.schema.json'], type: 'not-a-type' } };
+    expect(() => buildRegistry(broken)).toThrow();
+  });
+
+  it('refuses to build when a representation names a schema that does not exist', () => {
+    const definitions = { ...DEFINITIONS, link: [{ ...DEFINITIONS.link[0]!, schema: 'link/missing.schema.json' }] };
+    expect(() => buildRegistry(SCHEMA_FILES, definitions as never)).toThrow(/unknown schema/);
+  });
+
+  it('changes its fingerprint when a schema changes, so every ETag changes with it', () => {
+    const edited = { ...SCHEMA_FILES, 'link/full.schema.json': { ...SCHEMA_FILES['link/full.schema.json'], description: 'edited' } };
+    expect(buildRegistry(edited).fingerprint).not.toBe(buildRegistry().fingerprint);
+    expect(buildRegistry().fingerprint).toBe(buildRegistry().fingerprint);
+  });
+
+  it('shapes are allow-lists: a link with extra fields produces only the schema’s fields', () => {
+    const registry = buildRegistry();
+    const link = {
+      rowId: 1, code: 'abc', ownerId: 'usr_secret', url: 'https://example.org/', title: null, tags: [],
+      createdAt: new Date(0), updatedAt: new Date(0), expiresAt: null, version: 1, clickCount: 0, secret: 'x',
+    };
+    for (const type of registry.resource('link').offers) {
+      const rep = registry.resource('link').get(type);
+      const body = rep.shape(link, { baseUrl: 'http://localhost:3000', now: new Date(0) });
+      expect(rep.validate(body)).toBe(true);
+      expect(JSON.stringify(body)).not.toMatch(/usr_secret|"secret"/);
+    }
+  });
+});
