@@ -13,6 +13,30 @@ import { shapeLinkPartnerV3 } from './link/partner-v3';
 import { shapeLinkPageFull } from './link-page/full';
 import { shapeLinkPageSummary } from './link-page/summary';
 import { shapeLinkPagePartnerV3 } from './link-page/partner-v3';
+import type { LinkStats } from '../src/domain/analytics';
+import type { Dashboard } from '../src/domain/dashboard';
+import type { Team } from '../src/domain/types';
+import type { MeEntity } from './me/me';
+import { shapeLinkStatsFull } from './link-stats/full';
+import { shapeLinkStatsSummary } from './link-stats/summary';
+import { shapeLinkStatsPartnerV3 } from './link-stats/partner-v3';
+import { shapeMeFull } from './me/full';
+import { shapeMeSummary } from './me/summary';
+import { shapeMePartnerV3 } from './me/partner-v3';
+import { shapeTeamFull } from './team/full';
+import { shapeTeamSummary } from './team/summary';
+import { shapeDashboardFull } from './dashboard/full';
+import { shapeDashboardSummary } from './dashboard/summary';
+import linkStatsFull from './link-stats/full.schema.json';
+import linkStatsSummary from './link-stats/summary.schema.json';
+import linkStatsPartnerV3 from './link-stats/partner-v3.schema.json';
+import meFull from './me/full.schema.json';
+import meSummary from './me/summary.schema.json';
+import mePartnerV3 from './me/partner-v3.schema.json';
+import teamFull from './team/full.schema.json';
+import teamSummary from './team/summary.schema.json';
+import dashboardFull from './dashboard/full.schema.json';
+import dashboardSummary from './dashboard/summary.schema.json';
 import linkFull from './link/full.schema.json';
 import linkSummary from './link/summary.schema.json';
 import linkPartnerV3 from './link/partner-v3.schema.json';
@@ -33,6 +57,16 @@ export const SCHEMA_FILES: Record<string, object> = {
   'link-page/full.schema.json': linkPageFull,
   'link-page/summary.schema.json': linkPageSummary,
   'link-page/partner-v3.schema.json': linkPagePartnerV3,
+  'link-stats/full.schema.json': linkStatsFull,
+  'link-stats/summary.schema.json': linkStatsSummary,
+  'link-stats/partner-v3.schema.json': linkStatsPartnerV3,
+  'me/full.schema.json': meFull,
+  'me/summary.schema.json': meSummary,
+  'me/partner-v3.schema.json': mePartnerV3,
+  'team/full.schema.json': teamFull,
+  'team/summary.schema.json': teamSummary,
+  'dashboard/full.schema.json': dashboardFull,
+  'dashboard/summary.schema.json': dashboardSummary,
   'problem/problem.schema.json': problem,
   'link-input/create.schema.json': linkCreate,
   'link-input/partner-v3-create.schema.json': linkPartnerV3Create,
@@ -59,6 +93,25 @@ export const DEFINITIONS = {
     { type: SUMMARY, schema: 'link-page/summary.schema.json', shape: shapeLinkPageSummary },
     { type: PARTNER_V3, schema: 'link-page/partner-v3.schema.json', shape: shapeLinkPagePartnerV3 },
   ] as RepresentationDefinition<LinkPage>[],
+  'link-stats': [
+    { type: FULL, schema: 'link-stats/full.schema.json', shape: shapeLinkStatsFull },
+    { type: SUMMARY, schema: 'link-stats/summary.schema.json', shape: shapeLinkStatsSummary },
+    { type: PARTNER_V3, schema: 'link-stats/partner-v3.schema.json', shape: shapeLinkStatsPartnerV3 },
+  ] as RepresentationDefinition<LinkStats>[],
+  me: [
+    { type: FULL, schema: 'me/full.schema.json', shape: shapeMeFull },
+    { type: SUMMARY, schema: 'me/summary.schema.json', shape: shapeMeSummary },
+    { type: PARTNER_V3, schema: 'me/partner-v3.schema.json', shape: shapeMePartnerV3 },
+  ] as RepresentationDefinition<MeEntity>[],
+  // Teams and the dashboard are first-party only: partner.v3 answers 406.
+  team: [
+    { type: FULL, schema: 'team/full.schema.json', shape: shapeTeamFull },
+    { type: SUMMARY, schema: 'team/summary.schema.json', shape: shapeTeamSummary },
+  ] as RepresentationDefinition<Team>[],
+  dashboard: [
+    { type: FULL, schema: 'dashboard/full.schema.json', shape: shapeDashboardFull },
+    { type: SUMMARY, schema: 'dashboard/summary.schema.json', shape: shapeDashboardSummary },
+  ] as RepresentationDefinition<Dashboard>[],
 };
 
 /** Schemas of request bodies and of problem details, by purpose. */

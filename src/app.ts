@@ -1,23 +1,41 @@
 import express from 'express';
 import type { Express } from 'express';
+import type { ShapeContext } from '../representations/context';
 import type { Registry } from '../representations/registry';
 import type { Config } from './config';
+import { createAnalyticsService } from './domain/analytics';
+import type { AnalyticsService } from './domain/analytics';
 import type { ClickRecorder } from './domain/clicks';
+import { createDashboardService } from './domain/dashboard';
 import { createLinkService } from './domain/links';
+import type { LinkService } from './domain/links';
+import { createUserService } from './domain/users';
+import type { UserService } from './domain/users';
 import type { Store } from './store/repository';
 import { createAuthenticator } from './http/auth';
 import { createErrorHandler, notFoundHandler } from './http/error-handler';
 import { createBodyCache } from './http/respond';
+import { createAccountRouter } from './http/routes/account';
+import { createDashboardRouter } from './http/routes/dashboard';
 import { createLinksRouter } from './http/routes/links';
 import { createMetaRouter } from './http/routes/meta';
 import { createRedirectRouter } from './http/routes/redirect';
+import { createStatsRouter } from './http/routes/stats';
+
+/** The internal services of the BFF; tests may replace any of them. */
+export interface Services {
+  links: LinkService;
+  users: UserService;
+  analytics: AnalyticsService;
+}
 
 /** Everything the app is built from; tests pass their own. */
 export interface AppDeps {
-  config: Pick<Config, 'publicBaseUrl' | 'representationCacheBytes' | 'publicMaxAgeSeconds'>;
+  config: Pick<Config, 'publicBaseUrl' | 'representationCacheBytes' | 'publicMaxAgeSeconds' | 'countryHeader' | 'dashboardBudgetMs'>;
   store: Store;
   registry: Registry;
   clicks: ClickRecorder;
+  services?: Partial<Services>;
   now?: () => Date;
   log?: (message: string, err: unknown) => void;
 }
@@ -34,28 +52,38 @@ function ownHosts(baseUrl: string): string[] {
 export function createApp(deps: AppDeps): Express {
   const now = deps.now ?? (() => new Date());
   const log = deps.log ?? ((message, err) => console.error(message, err));
-  const baseUrl = deps.config.publicBaseUrl;
-  const links = createLinkService(deps.store.links, { now, ownHosts: () => ownHosts(baseUrl) });
+  const { config, registry, store } = deps;
+  const baseUrl = config.publicBaseUrl;
+  const services: Services = {
+    links: deps.services?.links ?? createLinkService(store.links, { now, ownHosts: () => ownHosts(baseUrl) }),
+    users: deps.services?.users ?? createUserService(store.users),
+    analytics: deps.services?.analytics ?? createAnalyticsService(store.clicks, now),
+  };
+  const dashboard = createDashboardService(services, { budgetMs: config.dashboardBudgetMs, log });
+  const ctx = (): ShapeContext => ({ baseUrl, now: now() });
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('etag', false); // ETags come from (version, representation), never from hashing bodies
+  app.set('etag', false); // ETags come from (version, representation), never from Express hashing bodies
   app.set('query parser', 'simple');
   app.use(function securityHeaders(_req, res, next) {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     next();
   });
-  app.use(createMetaRouter({ registry: deps.registry, store: deps.store }));
-  app.use(createAuthenticator(deps.store.keys));
+  app.use(createMetaRouter({ registry, store }));
+  app.use(createAuthenticator(store.keys));
+  app.use(createStatsRouter({ links: services.links, analytics: services.analytics, registry, ctx }));
   app.use(createLinksRouter({
-    links,
-    registry: deps.registry,
-    cache: createBodyCache(deps.config.representationCacheBytes),
+    links: services.links,
+    registry,
+    cache: createBodyCache(config.representationCacheBytes),
     baseUrl,
-    publicMaxAge: deps.config.publicMaxAgeSeconds,
+    publicMaxAge: config.publicMaxAgeSeconds,
     now,
   }));
-  app.use(createRedirectRouter({ links, clicks: deps.clicks, countryHeader: 'cf-ipcountry', now }));
+  app.use(createAccountRouter({ users: services.users, registry, ctx }));
+  app.use(createDashboardRouter({ dashboard, registry, ctx }));
+  app.use(createRedirectRouter({ links: services.links, clicks: deps.clicks, countryHeader: config.countryHeader, now }));
   app.use(notFoundHandler);
   app.use(createErrorHandler(log));
   return app;

@@ -14,6 +14,10 @@ export interface Config {
   publicMaxAgeSeconds: number;
   /** Pending clicks are written at least this often, in milliseconds. */
   clickFlushMs: number;
+  /** Lower-cased request header carrying the visitor's country, set by a trusted edge. */
+  countryHeader: string;
+  /** Time budget of each section of the full dashboard, in milliseconds. */
+  dashboardBudgetMs: number;
 }
 
 /** Thrown for a bad configuration value; main prints it and exits. */
@@ -42,6 +46,11 @@ function baseUrl(raw: string): string {
   return url.origin + url.pathname.replace(/\/+$/, '');
 }
 
+function headerName(raw: string): string {
+  if (!/^[A-Za-z0-9-]{1,64}$/.test(raw)) throw new ConfigError(`COUNTRY_HEADER must be an HTTP header name, got "${raw}"`);
+  return raw.toLowerCase();
+}
+
 /** Reads and validates the configuration; throws ConfigError naming the bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = integer(env, 'PORT', 3000, 0, 65535);
@@ -59,5 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     representationCacheBytes: integer(env, 'REPRESENTATION_CACHE_BYTES', 16 * 1024 * 1024, 0, 2 ** 31),
     publicMaxAgeSeconds: integer(env, 'PUBLIC_MAX_AGE', 60, 0, 31536000),
     clickFlushMs: integer(env, 'CLICK_FLUSH_MS', 1000, 10, 60000),
+    countryHeader: headerName(env.COUNTRY_HEADER || 'CF-IPCountry'),
+    dashboardBudgetMs: integer(env, 'DASHBOARD_BUDGET_MS', 250, 1, 60000),
   };
 }

@@ -65,3 +65,11 @@ export interface Click {
   country: string;
   referrer: string | null;
 }
+
+/** A team and its members. */
+export interface Team {
+  id: string;
+  name: string;
+  createdAt: Date;
+  members: { user: User; role: string }[];
+}

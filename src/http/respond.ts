@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { LRUCache } from 'lru-cache';
 import type { VendorType } from '../../representations/media-types';
@@ -61,4 +62,20 @@ export function alternatesHeader(path: string, offers: readonly VendorType[], ch
     .filter((t) => t !== chosen)
     .map((t) => `<${path}>; rel="alternate"; type="${t}"`)
     .join(', ');
+}
+
+/**
+ * Answers with a private, computed representation whose strong ETag is the hash of its bytes:
+ * for aggregates (pages, stats, dashboards) that have no single version to name.
+ */
+export function sendComputed(req: Request, res: Response, r: { type: VendorType; body: unknown; path: string; offers: readonly VendorType[]; link?: string }): void {
+  const bytes = Buffer.from(JSON.stringify(r.body));
+  const alternates = alternatesHeader(r.path, r.offers, r.type);
+  sendRepresentation(req, res, null, {
+    type: r.type,
+    etag: `"${createHash('sha1').update(bytes).digest('base64url')}"`,
+    cacheControl: 'private, no-cache',
+    alternates: r.link ? `${r.link}, ${alternates}` : alternates,
+    bytes,
+  });
 }

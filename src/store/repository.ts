@@ -1,4 +1,4 @@
-import type { Click, KeyKind, Link, LinkChanges, NewLink, Page, User } from '../domain/types';
+import type { Click, KeyKind, Link, LinkChanges, NewLink, Page, Team, User } from '../domain/types';
 
 /** Position in the newest-first link listing: exclusive lower bound of the next page. */
 export interface LinkCursor {
@@ -28,14 +28,30 @@ export interface KeyRepository {
 /** Users and teams. */
 export interface UserRepository {
   findById(id: string): Promise<User | null>;
+  /** Teams the user belongs to, with the user's role in each. */
+  teamsOf(userId: string): Promise<{ id: string; name: string; role: string }[]>;
+  findTeam(id: string): Promise<Team | null>;
   insert(user: User): Promise<void>;
   createTeam(team: { id: string; name: string; createdAt: Date }, members: { userId: string; role: string }[]): Promise<void>;
 }
 
-/** Click events. */
+/** One roll-up row: clicks of a link on a UTC day for one value of a dimension. */
+export interface DailyClicks {
+  linkRowId: number;
+  /** `YYYY-MM-DD`, UTC. */
+  day: string;
+  dimension: 'total' | 'device' | 'country' | 'referrer';
+  /** Device class, country code, referrer host ('' for none), or '' for the total. */
+  value: string;
+  clicks: number;
+}
+
+/** Click events and their daily roll-ups. */
 export interface ClickRepository {
-  /** Records a batch atomically and bumps each link's click count. */
+  /** Records a batch atomically: raw clicks, daily roll-ups and each link's click count. */
   insertBatch(clicks: Click[]): Promise<void>;
+  /** Roll-up rows of these links from `fromDay` (inclusive) on. */
+  daily(linkRowIds: number[], fromDay: string): Promise<DailyClicks[]>;
 }
 
 /** The one persistence contract: SQLite by default, PostgreSQL later. */

@@ -5,6 +5,7 @@ import type { Express } from 'express';
 import { buildRegistry } from '../../representations/registry';
 import type { Registry } from '../../representations/registry';
 import { createApp } from '../../src/app';
+import type { Services } from '../../src/app';
 import { createClickRecorder } from '../../src/domain/clicks';
 import type { ClickRecorder } from '../../src/domain/clicks';
 import { hashKey } from '../../src/domain/keys';
@@ -30,7 +31,7 @@ export interface TestApp {
 }
 
 /** A real app on a real SQLite file in a fresh temporary folder, seeded with the demo data at FIXED_NOW. */
-export async function createTestApp(options: { now?: () => Date; seed?: boolean } = {}): Promise<TestApp> {
+export async function createTestApp(options: { now?: () => Date; seed?: boolean; services?: Partial<Services>; budgetMs?: number; log?: (message: string, err: unknown) => void } = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'facet-test-'));
   const store = createSqliteStore(dataDir);
   if (options.seed !== false) {
@@ -40,12 +41,13 @@ export async function createTestApp(options: { now?: () => Date; seed?: boolean 
   const registry = buildRegistry();
   const clicks = createClickRecorder(store.clicks, { flushMs: 60_000, onError: (err) => { throw err; } });
   const app = createApp({
-    config: { publicBaseUrl: BASE_URL, representationCacheBytes: 1024 * 1024, publicMaxAgeSeconds: 60 },
+    config: { publicBaseUrl: BASE_URL, representationCacheBytes: 1024 * 1024, publicMaxAgeSeconds: 60, countryHeader: 'cf-ipcountry', dashboardBudgetMs: options.budgetMs ?? 1000 },
+    services: options.services,
     store,
     registry,
     clicks,
     now: options.now ?? (() => FIXED_NOW),
-    log: () => undefined,
+    log: options.log ?? (() => undefined),
   });
   return {
     app, store, registry, clicks, dataDir,

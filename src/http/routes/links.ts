@@ -15,7 +15,7 @@ import { readBody, MAX_BODY_BYTES } from '../body';
 import { ifMatchPasses } from '../conditional';
 import { negotiated } from '../negotiation/middleware';
 import { HttpError } from '../problems';
-import { alternatesHeader, sendRepresentation } from '../respond';
+import { alternatesHeader, sendComputed, sendRepresentation } from '../respond';
 import type { BodyCache } from '../respond';
 import { chosenType, requireKey, requirePrincipal } from '../state';
 import { methodNotAllowed } from './method-not-allowed';
@@ -86,14 +86,12 @@ export function createLinksRouter(deps: LinksRouteDeps): Router {
       const page = await links.list(principal.userId, limit, cursor);
       const query = (c: string | null) => `${baseUrl}/api/links${toQuery({ cursor: c, limit: req.query.limit ? String(limit) : null })}`;
       const next = page.nextCursor === null ? null : query(page.nextCursor);
-      const bytes = Buffer.from(JSON.stringify(pageReps.get(type).shape({ page, pageSize: limit, self: query(cursor), next }, ctx())));
-      const alternates = alternatesHeader('/api/links', pageReps.offers, type);
-      sendRepresentation(req, res, null, {
+      sendComputed(req, res, {
         type,
-        etag: `"${createHash('sha1').update(bytes).digest('base64url')}"`,
-        cacheControl: PRIVATE,
-        alternates: next === null ? alternates : `<${next}>; rel="next", ${alternates}`,
-        bytes,
+        body: pageReps.get(type).shape({ page, pageSize: limit, self: query(cursor), next }, ctx()),
+        path: '/api/links',
+        offers: pageReps.offers,
+        link: next === null ? undefined : `<${next}>; rel="next"`,
       });
     })
     .post(requireKey, negotiated(linkReps.offers), rawBody, async function createLink(req, res) {

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Request } from 'express';
 import { CODE_PATTERN } from '../../domain/codes';
 import type { ClickRecorder } from '../../domain/clicks';
+import { classifyDevice } from '../../domain/devices';
 import type { LinkService } from '../../domain/links';
 import { HttpError } from '../problems';
 
@@ -38,7 +39,7 @@ export function createRedirectRouter(deps: RedirectDeps): Router {
       deps.clicks.record({
         linkRowId: link.rowId,
         at: deps.now(),
-        device: 'other',
+        device: classifyDevice(req.headers['user-agent']),
         country: /^[A-Z]{2}$/.test(country) ? country : 'ZZ',
         referrer: referrerHost(req),
       });

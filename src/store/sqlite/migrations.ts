@@ -58,6 +58,29 @@ export const migrations: readonly { version: number; name: string; sql: string }
       CREATE INDEX clicks_link_time ON clicks (link_row_id, at);
     `,
   },
+  {
+    version: 2,
+    name: 'daily click roll-ups',
+    // Analytics read these per (link, UTC day, dimension, value) and never scan raw clicks.
+    sql: `
+      CREATE TABLE click_daily (
+        link_row_id INTEGER NOT NULL REFERENCES links(row_id) ON DELETE CASCADE,
+        day TEXT NOT NULL,
+        dimension TEXT NOT NULL CHECK (dimension IN ('total', 'device', 'country', 'referrer')),
+        value TEXT NOT NULL,
+        clicks INTEGER NOT NULL,
+        PRIMARY KEY (link_row_id, day, dimension, value)
+      ) WITHOUT ROWID;
+      INSERT INTO click_daily (link_row_id, day, dimension, value, clicks)
+        SELECT link_row_id, strftime('%Y-%m-%d', at / 1000, 'unixepoch'), 'total', '', COUNT(*) FROM clicks GROUP BY 1, 2
+        UNION ALL
+        SELECT link_row_id, strftime('%Y-%m-%d', at / 1000, 'unixepoch'), 'device', device, COUNT(*) FROM clicks GROUP BY 1, 2, 4
+        UNION ALL
+        SELECT link_row_id, strftime('%Y-%m-%d', at / 1000, 'unixepoch'), 'country', country, COUNT(*) FROM clicks GROUP BY 1, 2, 4
+        UNION ALL
+        SELECT link_row_id, strftime('%Y-%m-%d', at / 1000, 'unixepoch'), 'referrer', COALESCE(referrer, ''), COUNT(*) FROM clicks GROUP BY 1, 2, 4;
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database's recorded version, each in its own transaction. */

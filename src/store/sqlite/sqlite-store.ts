@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Click, Link, LinkChanges, NewLink, User } from '../../domain/types';
-import type { LinkCursor, Store } from '../repository';
+import type { DailyClicks, LinkCursor, Store } from '../repository';
 import { migrate } from './migrations';
 
 interface LinkRow {
@@ -35,6 +35,18 @@ function toLink(row: LinkRow): Link {
   };
 }
 
+interface UserRow {
+  id: string;
+  name: string;
+  email: string;
+  avatar_url: string | null;
+  created_at: number;
+}
+
+function toUser(row: UserRow): User {
+  return { id: row.id, name: row.name, email: row.email, avatarUrl: row.avatar_url, createdAt: new Date(row.created_at) };
+}
+
 function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
@@ -64,23 +76,41 @@ export function createSqliteStore(dataDir: string): Store {
     keyByHash: db.prepare<[string], { id: string; user_id: string; kind: 'user' | 'partner' }>(
       'SELECT id, user_id, kind FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL'),
     insertKey: db.prepare('INSERT INTO api_keys (id, key_hash, user_id, kind, label, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
-    userById: db.prepare<[string], { id: string; name: string; email: string; avatar_url: string | null; created_at: number }>(
-      'SELECT * FROM users WHERE id = ?'),
+    userById: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
     insertUser: db.prepare('INSERT INTO users (id, name, email, avatar_url, created_at) VALUES (?, ?, ?, ?, ?)'),
     insertTeam: db.prepare('INSERT INTO teams (id, name, created_at) VALUES (?, ?, ?)'),
     insertMember: db.prepare('INSERT INTO team_members (team_id, user_id, role) VALUES (?, ?, ?)'),
     insertClick: db.prepare('INSERT INTO clicks (link_row_id, at, device, country, referrer) VALUES (?, ?, ?, ?, ?)'),
     bumpClicks: db.prepare<[number, number]>('UPDATE links SET click_count = click_count + ? WHERE row_id = ?'),
     anyUser: db.prepare('SELECT 1 FROM users LIMIT 1'),
+    bumpDaily: db.prepare(
+      `INSERT INTO click_daily (link_row_id, day, dimension, value, clicks) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (link_row_id, day, dimension, value) DO UPDATE SET clicks = clicks + excluded.clicks`),
+    // json_each keeps this one prepared statement whatever the number of links.
+    daily: db.prepare<[string, string], { link_row_id: number; day: string; dimension: DailyClicks['dimension']; value: string; clicks: number }>(
+      `SELECT link_row_id, day, dimension, value, clicks FROM click_daily
+       WHERE link_row_id IN (SELECT value FROM json_each(?)) AND day >= ? ORDER BY day`),
+    teamsOf: db.prepare<[string], { id: string; name: string; role: string }>(
+      'SELECT t.id, t.name, m.role FROM teams t JOIN team_members m ON m.team_id = t.id WHERE m.user_id = ? ORDER BY t.name'),
+    teamById: db.prepare<[string], { id: string; name: string; created_at: number }>('SELECT * FROM teams WHERE id = ?'),
+    teamMembers: db.prepare<[string], UserRow & { role: string }>(
+      'SELECT u.*, m.role FROM team_members m JOIN users u ON u.id = m.user_id WHERE m.team_id = ? ORDER BY u.name'),
   };
 
   const insertClicks = db.transaction((clicks: Click[]) => {
     const perLink = new Map<number, number>();
+    const rollups = new Map<string, number>();
     for (const c of clicks) {
       q.insertClick.run(c.linkRowId, c.at.getTime(), c.device, c.country, c.referrer);
       perLink.set(c.linkRowId, (perLink.get(c.linkRowId) ?? 0) + 1);
+      const day = c.at.toISOString().slice(0, 10);
+      for (const key of [[c.linkRowId, day, 'total', ''], [c.linkRowId, day, 'device', c.device], [c.linkRowId, day, 'country', c.country], [c.linkRowId, day, 'referrer', c.referrer ?? '']]) {
+        const k = JSON.stringify(key);
+        rollups.set(k, (rollups.get(k) ?? 0) + 1);
+      }
     }
     for (const [rowId, n] of perLink) q.bumpClicks.run(n, rowId);
+    for (const [k, n] of rollups) q.bumpDaily.run(...(JSON.parse(k) as [number, string, string, string]), n);
   });
 
   const createTeam = db.transaction((team: { id: string; name: string; createdAt: Date }, members: { userId: string; role: string }[]) => {
@@ -145,9 +175,16 @@ export function createSqliteStore(dataDir: string): Store {
     users: {
       async findById(id) {
         const row = q.userById.get(id);
-        return row
-          ? { id: row.id, name: row.name, email: row.email, avatarUrl: row.avatar_url, createdAt: new Date(row.created_at) }
-          : null;
+        return row ? toUser(row) : null;
+      },
+      async teamsOf(userId) {
+        return q.teamsOf.all(userId).map((t) => ({ id: t.id, name: t.name, role: t.role }));
+      },
+      async findTeam(id) {
+        const team = q.teamById.get(id);
+        if (!team) return null;
+        const members = q.teamMembers.all(id).map((row) => ({ user: toUser(row), role: row.role }));
+        return { id: team.id, name: team.name, createdAt: new Date(team.created_at), members };
       },
       async insert(user: User) {
         q.insertUser.run(user.id, user.name, user.email, user.avatarUrl, user.createdAt.getTime());
@@ -159,6 +196,11 @@ export function createSqliteStore(dataDir: string): Store {
     clicks: {
       async insertBatch(clicks) {
         if (clicks.length > 0) insertClicks(clicks);
+      },
+      async daily(linkRowIds, fromDay) {
+        if (linkRowIds.length === 0) return [];
+        const rows = q.daily.all(JSON.stringify(linkRowIds), fromDay);
+        return rows.map((r) => ({ linkRowId: r.link_row_id, day: r.day, dimension: r.dimension, value: r.value, clicks: r.clicks }));
       },
     },
     async isEmpty() {

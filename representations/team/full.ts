@@ -1,0 +1,12 @@
+import type { Team } from '../../src/domain/types';
+import type { ShapeContext } from '../context';
+
+/** Full team: its members with their roles (no e-mail addresses: teammates see names only). */
+export function shapeTeamFull(team: Team, _ctx: ShapeContext) {
+  return {
+    id: team.id,
+    name: team.name,
+    createdAt: team.createdAt.toISOString(),
+    members: team.members.map((m) => ({ id: m.user.id, name: m.user.name, avatarUrl: m.user.avatarUrl, role: m.role })),
+  };
+}
