@@ -129,7 +129,7 @@ describe('negotiate()', () => {
 
   describe('rule 5: nothing acceptable', () => {
     it('lists the resource’s own offers in the order the registry gives them', () => {
-      const offers = [FULL, SUMMARY];
+      const offers: VendorType[] = [FULL, SUMMARY];
       expect(negotiate(PARTNER_V3, offers, FULL)).toEqual({ ok: false, acceptable: offers });
     });
 
