@@ -31,7 +31,7 @@ export interface TestApp {
 }
 
 /** A real app on a real SQLite file in a fresh temporary folder, seeded with the demo data at FIXED_NOW. */
-export async function createTestApp(options: { now?: () => Date; seed?: boolean; services?: Partial<Services>; budgetMs?: number; log?: (message: string, err: unknown) => void } = {}): Promise<TestApp> {
+export async function createTestApp(options: { now?: () => Date; seed?: boolean; services?: (store: Store) => Partial<Services>; budgetMs?: number; log?: (message: string, err: unknown) => void } = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'facet-test-'));
   const store = createSqliteStore(dataDir);
   if (options.seed !== false) {
@@ -42,7 +42,7 @@ export async function createTestApp(options: { now?: () => Date; seed?: boolean;
   const clicks = createClickRecorder(store.clicks, { flushMs: 60_000, onError: (err) => { throw err; } });
   const app = createApp({
     config: { publicBaseUrl: BASE_URL, representationCacheBytes: 1024 * 1024, publicMaxAgeSeconds: 60, countryHeader: 'cf-ipcountry', dashboardBudgetMs: options.budgetMs ?? 1000 },
-    services: options.services,
+    services: options.services?.(store),
     store,
     registry,
     clicks,

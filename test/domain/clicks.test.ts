@@ -1,0 +1,58 @@
+import { createClickRecorder } from '../../src/domain/clicks';
+import type { Click } from '../../src/domain/types';
+import type { ClickRepository } from '../../src/store/repository';
+
+const click = (n: number): Click => ({ linkRowId: n, at: new Date(0), device: 'other', country: 'ZZ', referrer: null });
+
+function memoryRepo(failures = 0) {
+  const batches: Click[][] = [];
+  let failuresLeft = failures;
+  const repo: ClickRepository = {
+    async insertBatch(clicks) {
+      if (failuresLeft > 0) {
+        failuresLeft -= 1;
+        throw new Error('database is locked');
+      }
+      batches.push(clicks);
+    },
+    async daily() {
+      return [];
+    },
+  };
+  return { repo, batches };
+}
+
+describe('the click recorder', () => {
+  it('holds clicks off the request path until it flushes them as one batch', async () => {
+    const { repo, batches } = memoryRepo();
+    const recorder = createClickRecorder(repo, { flushMs: 60_000, onError: () => undefined });
+    recorder.record(click(1));
+    recorder.record(click(2));
+    expect(batches).toHaveLength(0);
+    expect(recorder.pending()).toBe(2);
+    await recorder.flush();
+    expect(batches).toEqual([[click(1), click(2)]]);
+    await recorder.close();
+  });
+
+  it('writes at once when a batch is full', async () => {
+    const { repo, batches } = memoryRepo();
+    const recorder = createClickRecorder(repo, { flushMs: 60_000, maxBatch: 3, onError: () => undefined });
+    for (let i = 0; i < 7; i += 1) recorder.record(click(i));
+    await recorder.flush();
+    expect(batches.map((b) => b.length)).toEqual([3, 3, 1]);
+    await recorder.close();
+  });
+
+  it('keeps a failed batch and writes it with the next flush, losing nothing', async () => {
+    const { repo, batches } = memoryRepo(1);
+    const errors: unknown[] = [];
+    const recorder = createClickRecorder(repo, { flushMs: 60_000, onError: (err) => errors.push(err) });
+    recorder.record(click(1));
+    await recorder.flush();
+    expect(errors).toHaveLength(1);
+    recorder.record(click(2));
+    await recorder.close();
+    expect(batches.flat().map((c) => c.linkRowId).sort()).toEqual([1, 2]);
+  });
+});
