@@ -71,7 +71,8 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
   app.use(createMetaRouter({ registry, store }));
-  app.use(createAuthenticator(store.keys));
+  // Only the API authenticates: a short link keeps working for a client holding a stale key.
+  app.use('/api', createAuthenticator(store.keys));
   app.use(createStatsRouter({ links: services.links, analytics: services.analytics, registry, ctx }));
   app.use(createLinksRouter({
     links: services.links,

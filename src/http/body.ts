@@ -13,8 +13,9 @@ export type BodyFormats<K extends string> = Record<string, { kind: K; validate: 
 /** The request's media type, lower-cased, without parameters; 415 if it cannot be read. */
 function mediaTypeOf(req: Request, accepted: string[]): string {
   const header = req.headers['content-type'];
-  const unsupported = (detail: string) =>
-    new HttpError('unsupported-media-type', detail, { headers: { 'Accept-Post': accepted.join(', '), 'Accept-Patch': accepted.join(', ') } });
+  // Accept-Patch (RFC 5789 §3.1) or Accept-Post (W3C LDP) tells the client what would work.
+  const advertise = req.method === 'PATCH' ? 'Accept-Patch' : 'Accept-Post';
+  const unsupported = (detail: string) => new HttpError('unsupported-media-type', detail, { headers: { [advertise]: accepted.join(', ') } });
   if (header === undefined) throw unsupported(`Send a body with Content-Type: ${accepted.join(' or ')}.`);
   let parsed;
   try {
