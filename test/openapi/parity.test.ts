@@ -1,0 +1,233 @@
+import fs from 'node:fs';
+import Ajv2020 from 'ajv/dist/2020';
+import request from 'supertest';
+import packageJson from '../../package.json';
+import { PROBLEM } from '../../representations/media-types';
+import { buildRegistry, DEFINITIONS, OTHER_SCHEMAS, SCHEMA_FILES } from '../../representations/registry';
+import { PROBLEM_TYPE_BASE, PROBLEMS } from '../../src/http/problems';
+import { createTestApp } from '../helpers/test-app';
+import type { TestApp } from '../helpers/test-app';
+import { allRefs, loadDocument, OPENAPI_FILE, operationsOf, resolveRef, responseContents, SCHEMA_PREFIX } from './document';
+import type { MediaTypeObject } from './document';
+import { PROBES, SAMPLE_URLS, send } from './probes';
+
+/** What the routers in src/http/routes/ answer (every GET also answers HEAD). */
+const IMPLEMENTED = [
+  'GET /{code}',
+  'GET /api/links',
+  'POST /api/links',
+  'GET /api/links/{code}',
+  'PATCH /api/links/{code}',
+  'DELETE /api/links/{code}',
+  'GET /api/links/{code}/stats',
+  'GET /api/me',
+  'GET /api/teams/{id}',
+  'GET /api/dashboard',
+  'GET /openapi.yaml',
+  'GET /representations/{folder}/{file}',
+  'GET /healthz',
+  'GET /readyz',
+];
+
+/** The body types links.ts validates, and the schema of each. */
+const REQUEST_BODIES: Record<string, Record<string, string>> = {
+  'POST /api/links': {
+    'application/json': OTHER_SCHEMAS.linkCreate,
+    'application/vnd.example.partner.v3+json': OTHER_SCHEMAS.linkPartnerV3Create,
+  },
+  'PATCH /api/links/{code}': {
+    'application/json': OTHER_SCHEMAS.linkUpdate,
+    'application/merge-patch+json': OTHER_SCHEMAS.linkUpdate,
+    'application/vnd.example.partner.v3+json': OTHER_SCHEMAS.linkPartnerV3Update,
+  },
+};
+
+const NEGOTIATED_HEADERS = ['Vary', 'ETag', 'Link', 'Cache-Control'];
+const VENDOR = /^application\/vnd\.example\./;
+const doc = loadDocument();
+const registry = buildRegistry();
+const operations = operationsOf(doc);
+const contents = responseContents(doc);
+const representations = Object.entries(DEFINITIONS).flatMap(([resource, defs]) =>
+  defs.map((def) => ({ resource, type: def.type as string, ref: SCHEMA_PREFIX + def.schema })));
+const schemaFileOf = (ref: string) => ref.slice(SCHEMA_PREFIX.length);
+const refsOf = (content: Record<string, MediaTypeObject>) =>
+  Object.fromEntries(Object.entries(content).map(([type, media]) => [type, media.schema?.$ref]));
+
+describe('openapi.yaml', () => {
+  it('is an OpenAPI 3.1.0 document for Facet at the package version with a bearer scheme', () => {
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.info.title).toBe('Facet');
+    expect(doc.info.version).toBe(packageJson.version);
+    expect(doc.servers).toEqual([{ url: 'http://localhost:3000', description: expect.any(String) }]);
+    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+  });
+
+  it('resolves every local reference', () => {
+    const local = allRefs(doc).filter((ref) => ref.startsWith('#/'));
+    expect(local.length).toBeGreaterThan(0);
+    for (const ref of local) expect(() => resolveRef(doc, ref)).not.toThrow();
+  });
+
+  it('documents exactly the operations the routers implement', () => {
+    expect(operations.map((op) => op.key).sort()).toEqual([...IMPLEMENTED].sort());
+  });
+
+  it('names every folder of schema files, and no other, as a folder it serves schemas from', () => {
+    const folders = [...new Set(Object.keys(SCHEMA_FILES).map((file) => file.split('/')[0]))].sort();
+    const parameters = (doc.paths['/representations/{folder}/{file}']?.get as { parameters: { name: string; schema: { enum?: string[] } }[] }).parameters;
+    expect([...(parameters.find((p) => p.name === 'folder')?.schema.enum ?? [])].sort()).toEqual(folders);
+  });
+});
+
+describe('openapi.yaml and the representation registry', () => {
+  it('documents every registry representation as a response of its media type with its schema', () => {
+    const missing = representations.filter((rep) => !contents.some((c) => c.mediaType === rep.type && c.schemaRef === rep.ref));
+    expect(missing).toEqual([]);
+  });
+
+  it('offers every representation of a resource wherever it offers one of them', () => {
+    const negotiated = contents.filter((c) => VENDOR.test(c.mediaType));
+    expect(negotiated.length).toBeGreaterThan(0);
+    for (const c of negotiated) {
+      const resource = representations.find((rep) => rep.ref === c.schemaRef)?.resource;
+      const expected = Object.fromEntries(representations.filter((rep) => rep.resource === resource).map((rep) => [rep.type, rep.ref]));
+      expect({ where: c.where, content: refsOf(c.siblings) }).toEqual({ where: c.where, content: expected });
+    }
+  });
+
+  it('uses each vendor media type in a response only with a schema the registry lists for that type', () => {
+    const strays = contents
+      .filter((c) => VENDOR.test(c.mediaType))
+      .filter((c) => !representations.some((rep) => rep.type === c.mediaType && rep.ref === c.schemaRef))
+      .map((c) => `${c.where} ${c.mediaType} → ${c.schemaRef}`);
+    expect(strays).toEqual([]);
+  });
+
+  it('refers to no schema file outside the registry, and to no other external document', () => {
+    const external = allRefs(doc).filter((ref) => !ref.startsWith('#/'));
+    expect(external.filter((ref) => !ref.startsWith(SCHEMA_PREFIX))).toEqual([]);
+    expect(external.map(schemaFileOf).filter((file) => !(file in SCHEMA_FILES))).toEqual([]);
+  });
+
+  it('references every schema file the registry holds', () => {
+    const referenced = new Set(allRefs(doc).filter((ref) => ref.startsWith(SCHEMA_PREFIX)).map(schemaFileOf));
+    expect(Object.keys(SCHEMA_FILES).filter((file) => !referenced.has(file))).toEqual([]);
+  });
+
+  it('accepts on POST and PATCH exactly the body types the routes validate, each with its schema', () => {
+    for (const [key, formats] of Object.entries(REQUEST_BODIES)) {
+      const body = operations.find((op) => op.key === key)?.requestBody ?? {};
+      const expected = Object.fromEntries(Object.entries(formats).map(([type, file]) => [type, SCHEMA_PREFIX + file]));
+      expect({ key, content: refsOf(body) }).toEqual({ key, content: expected });
+    }
+    expect(operations.filter((op) => op.requestBody).map((op) => op.key).sort()).toEqual(Object.keys(REQUEST_BODIES).sort());
+  });
+
+  it('answers every error with problem+json and the problem schema', () => {
+    const errors = operations.flatMap((op) => Object.entries(op.responses).filter(([status]) => Number(status) >= 400).map(([status, r]) => ({ where: `${op.key} ${status}`, content: refsOf(r.content ?? {}) })));
+    expect(errors.length).toBeGreaterThan(0);
+    for (const e of errors) expect(e).toEqual({ where: e.where, content: { [PROBLEM]: SCHEMA_PREFIX + OTHER_SCHEMAS.problem } });
+  });
+
+  it('documents Vary, ETag, Link and Cache-Control on every negotiated 200 and 201, and Location on a 201', () => {
+    const negotiated = contents.filter((c) => VENDOR.test(c.mediaType) && (c.status === 200 || c.status === 201));
+    expect(negotiated.length).toBeGreaterThan(0);
+    for (const c of negotiated) {
+      const expected = c.status === 201 ? [...NEGOTIATED_HEADERS, 'Location'] : NEGOTIATED_HEADERS;
+      expect({ where: c.where, headers: Object.keys(c.headers) }).toEqual({ where: c.where, headers: expect.arrayContaining(expected) });
+    }
+  });
+
+  it('gives examples that validate against their schemas', () => {
+    const examples: { where: string; file: string; example: unknown }[] = [
+      ...contents.map((c) => ({ where: `${c.where} ${c.mediaType}`, file: c.schemaRef ?? '', example: c.example })),
+      ...operations.flatMap((op) => Object.entries(op.requestBody ?? {}).map(([type, media]) => ({ where: `${op.key} body ${type}`, file: media.schema?.$ref ?? '', example: media.example }))),
+    ].filter((e) => e.example !== undefined && e.file.startsWith(SCHEMA_PREFIX));
+    expect(examples.length).toBeGreaterThan(10);
+    for (const e of examples) {
+      const validate = registry.validator(schemaFileOf(e.file));
+      expect({ where: e.where, valid: validate(e.example), errors: validate.errors ?? null }).toEqual({ where: e.where, valid: true, errors: null });
+    }
+  });
+
+  it('gives problem examples that agree with the problem catalogue and their status', () => {
+    const problems = contents.filter((c) => c.mediaType === PROBLEM && c.example !== undefined);
+    expect(problems.length).toBeGreaterThan(0);
+    for (const c of problems) {
+      const example = c.example as { type: string; title: string; status: number; code: keyof typeof PROBLEMS };
+      expect({ where: c.where, example: { type: example.type, title: example.title, status: example.status } }).toEqual({
+        where: c.where,
+        example: { type: PROBLEM_TYPE_BASE + example.code, title: PROBLEMS[example.code]?.title, status: c.status },
+      });
+    }
+  });
+});
+
+describe('the running app against openapi.yaml', () => {
+  let t: TestApp;
+  beforeAll(async () => { t = await createTestApp(); });
+  afterAll(async () => { await t.close(); });
+
+  it('serves openapi.yaml byte for byte as application/yaml', async () => {
+    const res = await send(request(t.app).get('/openapi.yaml'));
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/yaml');
+    expect(Buffer.compare(res.body as Buffer, fs.readFileSync(OPENAPI_FILE))).toBe(0);
+  });
+
+  it('serves the schema files it references at the same relative path, starting with the link summary', async () => {
+    const res = await send(request(t.app).get('/representations/link/summary.schema.json'));
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/schema+json');
+    expect(JSON.parse((res.body as Buffer).toString('utf8'))).toEqual(SCHEMA_FILES['link/summary.schema.json']);
+    for (const file of Object.keys(SCHEMA_FILES)) {
+      const each = await send(request(t.app).get(`/representations/${file}`));
+      expect({ file, status: each.status }).toEqual({ file, status: 200 });
+    }
+  });
+
+  it('has a probe for every documented response of every operation', () => {
+    const documented = operations.flatMap((op) => Object.keys(op.responses).map((status) => `${op.key} ${status}`));
+    const probed = new Set(PROBES.map((p) => `${p.op} ${p.status}`));
+    expect(documented.filter((d) => !probed.has(d))).toEqual([]);
+  });
+
+  it.each(PROBES)('$op answers $status $when, as openapi.yaml documents', async (probe) => {
+    const res = await probe.run(t.app);
+    expect(res.status).toBe(probe.status);
+    const response = operations.find((op) => op.key === probe.op)?.responses[String(probe.status)];
+    expect(response).toBeDefined();
+    const bytes = Buffer.isBuffer(res.body) ? res.body : Buffer.alloc(0);
+    const required = Object.entries(response?.headers ?? {}).filter(([, h]) => h.required).map(([name]) => name.toLowerCase());
+    expect(required.filter((name) => res.headers[name] === undefined)).toEqual([]);
+    if (!response?.content) {
+      expect(bytes.length).toBe(0);
+      return;
+    }
+    const contentType = res.headers['content-type'] as string;
+    const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
+    expect(Object.keys(response.content)).toContain(mediaType);
+    if (VENDOR.test(mediaType) || mediaType === PROBLEM) expect(contentType).toBe(mediaType);
+    const schema = response.content[mediaType]?.schema ?? {};
+    if (mediaType === 'application/yaml') return;
+    const validate = schema.$ref ? registry.validator(schemaFileOf(schema.$ref)) : new Ajv2020({ strict: false }).compile(schema);
+    const body: unknown = JSON.parse(bytes.toString('utf8'));
+    expect({ valid: validate(body), errors: validate.errors ?? null }).toEqual({ valid: true, errors: null });
+  });
+
+  it('answers 404 or 405 to every method a documented path does not document', async () => {
+    const paths = Object.keys(doc.paths);
+    expect(Object.keys(SAMPLE_URLS).sort()).toEqual([...paths].sort());
+    const answered: string[] = [];
+    for (const path of paths) {
+      const url = SAMPLE_URLS[path]!;
+      const documented = operations.filter((op) => op.key.endsWith(` ${path}`)).map((op) => op.key.split(' ')[0]!.toLowerCase());
+      for (const method of (['get', 'post', 'put', 'patch', 'delete'] as const).filter((m) => !documented.includes(m))) {
+        const res = await send(request(t.app)[method](url));
+        if (res.status !== 404 && res.status !== 405) answered.push(`${method.toUpperCase()} ${url} → ${res.status}`);
+      }
+    }
+    expect(answered).toEqual([]);
+  });
+});

@@ -1,0 +1,187 @@
+import type { Express } from 'express';
+import request from 'supertest';
+import type { Response, Test } from 'supertest';
+import { FULL, PARTNER_V3, SUMMARY } from '../../representations/media-types';
+import { createTestApp, KEYS } from '../helpers/test-app';
+
+/** One request that exercises one documented response of one operation. */
+export interface Probe {
+  /** The documented operation, `METHOD /path`. */
+  op: string;
+  status: number;
+  /** Completes the sentence "<op> answers <status> …". */
+  when: string;
+  run: (app: Express) => Promise<Response>;
+}
+
+const user = `Bearer ${KEYS.user}`;
+const partner = `Bearer ${KEYS.partner}`;
+const stranger = `Bearer ${KEYS.other}`;
+const JSON_TYPE = 'application/json';
+const TOO_LARGE = JSON.stringify({ url: `https://example.com/${'a'.repeat(17 * 1024)}` });
+
+/** Keeps the body as bytes whatever its media type, so every response can be checked alike. */
+function collectBytes(res: unknown, done: (err: Error | null, body: Buffer) => void): void {
+  const stream = res as NodeJS.ReadableStream;
+  const chunks: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  stream.on('end', () => done(null, Buffer.concat(chunks)));
+}
+
+/** Sends a request and buffers its body as a Buffer in `res.body`. */
+export async function send(test: Test): Promise<Response> {
+  return test.buffer(true).parse(collectBytes);
+}
+
+/** Creates a link owned by the demo user and returns its current ETag. */
+async function linkOfUser(app: Express, code: string): Promise<string> {
+  const res = await request(app).post('/api/links').set('Authorization', user).set('Content-Type', JSON_TYPE)
+    .send(JSON.stringify({ url: `https://example.com/${code}`, code }));
+  if (res.status !== 201) throw new Error(`could not create ${code}: ${res.status} ${res.text}`);
+  return res.headers.etag as string;
+}
+
+async function etagOf(app: Express, path: string, authorization?: string): Promise<string> {
+  const req = request(app).get(path);
+  if (authorization) req.set('Authorization', authorization);
+  return (await req).headers.etag as string;
+}
+
+/** Probes of every documented response; each runs on its own, in any order, against the seeded app. */
+export const PROBES: Probe[] = [
+  { op: 'GET /{code}', status: 302, when: 'redirecting to the long URL', run: (app) => send(request(app).get('/facet')) },
+  { op: 'GET /{code}', status: 404, when: 'for an unknown code', run: (app) => send(request(app).get('/nope42')) },
+  { op: 'GET /{code}', status: 410, when: 'for an expired link', run: (app) => send(request(app).get('/demo49')) },
+
+  { op: 'GET /api/links', status: 200, when: 'with a page in the full representation by default', run: (app) => send(request(app).get('/api/links?limit=3').set('Authorization', user)) },
+  { op: 'GET /api/links', status: 200, when: 'with a summary page for an iOS client', run: (app) => send(request(app).get('/api/links').set('Authorization', user).set('X-Client-Platform', 'ios')) },
+  { op: 'GET /api/links', status: 200, when: 'with a partner.v3 page for a partner key', run: (app) => send(request(app).get('/api/links').set('Authorization', partner)) },
+  {
+    op: 'GET /api/links', status: 304, when: 'when If-None-Match holds the current ETag',
+    run: async (app) => send(request(app).get('/api/links').set('Authorization', user).set('If-None-Match', await etagOf(app, '/api/links', user))),
+  },
+  { op: 'GET /api/links', status: 400, when: 'for a limit over 100', run: (app) => send(request(app).get('/api/links?limit=101').set('Authorization', user)) },
+  { op: 'GET /api/links', status: 401, when: 'without a key', run: (app) => send(request(app).get('/api/links')) },
+  { op: 'GET /api/links', status: 406, when: 'when only text/html is acceptable', run: (app) => send(request(app).get('/api/links').set('Authorization', user).set('Accept', 'text/html')) },
+
+  {
+    op: 'POST /api/links', status: 201, when: 'with the new link for a first-party body',
+    run: (app) => send(request(app).post('/api/links').set('Authorization', user).set('Accept', SUMMARY).set('Content-Type', JSON_TYPE).send('{"url":"https://example.com/","code":"probe-post"}')),
+  },
+  {
+    op: 'POST /api/links', status: 201, when: 'with the new link for a partner.v3 body',
+    run: (app) => send(request(app).post('/api/links').set('Authorization', partner).set('Content-Type', PARTNER_V3).send('{"long_url":"https://example.com/","id":"probe-partner","expires_at":1798761600}')),
+  },
+  { op: 'POST /api/links', status: 400, when: 'for a body that is not JSON', run: (app) => send(request(app).post('/api/links').set('Authorization', user).set('Content-Type', JSON_TYPE).send('{"url":')) },
+  { op: 'POST /api/links', status: 401, when: 'without a key', run: (app) => send(request(app).post('/api/links').set('Content-Type', JSON_TYPE).send('{"url":"https://example.com/"}')) },
+  { op: 'POST /api/links', status: 406, when: 'when only text/html is acceptable', run: (app) => send(request(app).post('/api/links').set('Authorization', user).set('Accept', 'text/html').set('Content-Type', JSON_TYPE).send('{"url":"https://example.com/"}')) },
+  { op: 'POST /api/links', status: 409, when: 'for a code already taken', run: (app) => send(request(app).post('/api/links').set('Authorization', user).set('Content-Type', JSON_TYPE).send('{"url":"https://example.com/","code":"facet"}')) },
+  { op: 'POST /api/links', status: 413, when: 'for a body over 16 KiB', run: (app) => send(request(app).post('/api/links').set('Authorization', user).set('Content-Type', JSON_TYPE).send(TOO_LARGE)) },
+  { op: 'POST /api/links', status: 415, when: 'for a text/plain body', run: (app) => send(request(app).post('/api/links').set('Authorization', user).set('Content-Type', 'text/plain').send('https://example.com/')) },
+  { op: 'POST /api/links', status: 422, when: 'for a URL that is not http(s)', run: (app) => send(request(app).post('/api/links').set('Authorization', user).set('Content-Type', JSON_TYPE).send('{"url":"ftp://example.com/"}')) },
+
+  { op: 'GET /api/links/{code}', status: 200, when: 'with the representation Accept names', run: (app) => send(request(app).get('/api/links/facet').set('Accept', SUMMARY)) },
+  { op: 'GET /api/links/{code}', status: 200, when: 'with partner.v3 for a partner key and a wildcard', run: (app) => send(request(app).get('/api/links/facet').set('Authorization', partner).set('Accept', '*/*')) },
+  {
+    op: 'GET /api/links/{code}', status: 304, when: 'when If-None-Match holds the current ETag',
+    run: async (app) => send(request(app).get('/api/links/facet').set('If-None-Match', await etagOf(app, '/api/links/facet'))),
+  },
+  { op: 'GET /api/links/{code}', status: 401, when: 'when the Authorization header holds an unknown key', run: (app) => send(request(app).get('/api/links/facet').set('Authorization', 'Bearer nope')) },
+  { op: 'GET /api/links/{code}', status: 404, when: 'for an unknown code', run: (app) => send(request(app).get('/api/links/nope42')) },
+  { op: 'GET /api/links/{code}', status: 406, when: 'when only text/html is acceptable', run: (app) => send(request(app).get('/api/links/facet').set('Accept', 'text/html')) },
+
+  {
+    op: 'PATCH /api/links/{code}', status: 200, when: 'with the changed link for a merge patch with a current If-Match',
+    run: async (app) => {
+      const etag = await linkOfUser(app, 'probe-patch');
+      return send(request(app).patch('/api/links/probe-patch').set('Authorization', user).set('Accept', FULL).set('If-Match', etag)
+        .set('Content-Type', 'application/merge-patch+json').send('{"title":"Patched"}'));
+    },
+  },
+  { op: 'PATCH /api/links/{code}', status: 400, when: 'for a body that is not JSON', run: (app) => send(request(app).patch('/api/links/facet').set('Authorization', user).set('Content-Type', JSON_TYPE).send('{')) },
+  { op: 'PATCH /api/links/{code}', status: 401, when: 'without a key', run: (app) => send(request(app).patch('/api/links/facet').set('Content-Type', JSON_TYPE).send('{"title":"x"}')) },
+  { op: 'PATCH /api/links/{code}', status: 404, when: "for another user's link", run: (app) => send(request(app).patch('/api/links/facet').set('Authorization', stranger).set('Content-Type', JSON_TYPE).send('{"title":"x"}')) },
+  { op: 'PATCH /api/links/{code}', status: 406, when: 'when only text/html is acceptable', run: (app) => send(request(app).patch('/api/links/facet').set('Authorization', user).set('Accept', 'text/html').set('Content-Type', JSON_TYPE).send('{"title":"x"}')) },
+  { op: 'PATCH /api/links/{code}', status: 412, when: 'for a stale If-Match', run: (app) => send(request(app).patch('/api/links/facet').set('Authorization', user).set('If-Match', '"stale"').set('Content-Type', JSON_TYPE).send('{"title":"x"}')) },
+  { op: 'PATCH /api/links/{code}', status: 413, when: 'for a body over 16 KiB', run: (app) => send(request(app).patch('/api/links/facet').set('Authorization', user).set('Content-Type', JSON_TYPE).send(TOO_LARGE)) },
+  { op: 'PATCH /api/links/{code}', status: 415, when: 'for a text/plain body', run: (app) => send(request(app).patch('/api/links/facet').set('Authorization', user).set('Content-Type', 'text/plain').send('x')) },
+  { op: 'PATCH /api/links/{code}', status: 422, when: 'for a partner.v3 body with a URL that is not http(s)', run: (app) => send(request(app).patch('/api/links/demo48').set('Authorization', partner).set('Content-Type', PARTNER_V3).send('{"long_url":"ftp://example.com/"}')) },
+
+  {
+    op: 'DELETE /api/links/{code}', status: 204, when: 'for an own link with a current If-Match',
+    run: async (app) => {
+      const etag = await linkOfUser(app, 'probe-delete');
+      return send(request(app).delete('/api/links/probe-delete').set('Authorization', user).set('If-Match', etag));
+    },
+  },
+  { op: 'DELETE /api/links/{code}', status: 401, when: 'without a key', run: (app) => send(request(app).delete('/api/links/facet')) },
+  { op: 'DELETE /api/links/{code}', status: 404, when: "for another user's link", run: (app) => send(request(app).delete('/api/links/facet').set('Authorization', stranger)) },
+  { op: 'DELETE /api/links/{code}', status: 412, when: 'for a stale If-Match', run: (app) => send(request(app).delete('/api/links/facet').set('Authorization', user).set('If-Match', '"stale"')) },
+
+  { op: 'GET /api/links/{code}/stats', status: 200, when: "with the owner's full stats by default", run: (app) => send(request(app).get('/api/links/facet/stats').set('Authorization', user)) },
+  { op: 'GET /api/links/{code}/stats', status: 200, when: 'with partner.v3 stats for a partner key', run: (app) => send(request(app).get('/api/links/demo48/stats').set('Authorization', partner)) },
+  {
+    op: 'GET /api/links/{code}/stats', status: 304, when: 'when If-None-Match holds the current ETag',
+    run: async (app) => send(request(app).get('/api/links/facet/stats').set('Authorization', user).set('If-None-Match', await etagOf(app, '/api/links/facet/stats', user))),
+  },
+  { op: 'GET /api/links/{code}/stats', status: 401, when: 'without a key', run: (app) => send(request(app).get('/api/links/facet/stats')) },
+  { op: 'GET /api/links/{code}/stats', status: 404, when: "for another user's link", run: (app) => send(request(app).get('/api/links/facet/stats').set('Authorization', stranger)) },
+  { op: 'GET /api/links/{code}/stats', status: 406, when: 'when only text/html is acceptable', run: (app) => send(request(app).get('/api/links/facet/stats').set('Authorization', user).set('Accept', 'text/html')) },
+
+  { op: 'GET /api/me', status: 200, when: 'with the summary an Android client gets', run: (app) => send(request(app).get('/api/me').set('Authorization', user).set('X-Client-Platform', 'android')) },
+  { op: 'GET /api/me', status: 200, when: 'with partner.v3 for a partner key', run: (app) => send(request(app).get('/api/me').set('Authorization', partner)) },
+  {
+    op: 'GET /api/me', status: 304, when: 'when If-None-Match holds the current ETag',
+    run: async (app) => send(request(app).get('/api/me').set('Authorization', user).set('If-None-Match', await etagOf(app, '/api/me', user))),
+  },
+  { op: 'GET /api/me', status: 401, when: 'without a key', run: (app) => send(request(app).get('/api/me')) },
+  { op: 'GET /api/me', status: 406, when: 'when only text/html is acceptable', run: (app) => send(request(app).get('/api/me').set('Authorization', user).set('Accept', 'text/html')) },
+
+  { op: 'GET /api/teams/{id}', status: 200, when: 'with the full team for a member', run: (app) => send(request(app).get('/api/teams/team_demo').set('Authorization', stranger)) },
+  {
+    op: 'GET /api/teams/{id}', status: 304, when: 'when If-None-Match holds the current ETag',
+    run: async (app) => send(request(app).get('/api/teams/team_demo').set('Authorization', user).set('If-None-Match', await etagOf(app, '/api/teams/team_demo', user))),
+  },
+  { op: 'GET /api/teams/{id}', status: 401, when: 'without a key', run: (app) => send(request(app).get('/api/teams/team_demo')) },
+  { op: 'GET /api/teams/{id}', status: 404, when: 'for a caller who is not a member', run: (app) => send(request(app).get('/api/teams/team_demo').set('Authorization', partner).set('Accept', SUMMARY)) },
+  { op: 'GET /api/teams/{id}', status: 406, when: "for a partner key's wildcard, since teams have no partner.v3", run: (app) => send(request(app).get('/api/teams/team_demo').set('Authorization', partner).set('Accept', '*/*')) },
+
+  { op: 'GET /api/dashboard', status: 200, when: 'with the summary an iOS client gets', run: (app) => send(request(app).get('/api/dashboard').set('Authorization', user).set('X-Client-Platform', 'ios')) },
+  { op: 'GET /api/dashboard', status: 200, when: 'with the full dashboard by default', run: (app) => send(request(app).get('/api/dashboard').set('Authorization', user)) },
+  {
+    op: 'GET /api/dashboard', status: 304, when: 'when If-None-Match holds the current ETag',
+    run: async (app) => send(request(app).get('/api/dashboard').set('Authorization', user).set('If-None-Match', await etagOf(app, '/api/dashboard', user))),
+  },
+  { op: 'GET /api/dashboard', status: 401, when: 'without a key', run: (app) => send(request(app).get('/api/dashboard')) },
+  { op: 'GET /api/dashboard', status: 403, when: 'for a partner key', run: (app) => send(request(app).get('/api/dashboard').set('Authorization', partner)) },
+  { op: 'GET /api/dashboard', status: 406, when: 'when a user key asks for partner.v3', run: (app) => send(request(app).get('/api/dashboard').set('Authorization', user).set('Accept', PARTNER_V3)) },
+
+  { op: 'GET /openapi.yaml', status: 200, when: 'with the contract', run: (app) => send(request(app).get('/openapi.yaml')) },
+  { op: 'GET /representations/{folder}/{file}', status: 200, when: 'with a schema the contract references', run: (app) => send(request(app).get('/representations/link-page/full.schema.json')) },
+  { op: 'GET /representations/{folder}/{file}', status: 404, when: 'for a schema that does not exist', run: (app) => send(request(app).get('/representations/link/nope.schema.json')) },
+  { op: 'GET /healthz', status: 200, when: 'while the process runs', run: (app) => send(request(app).get('/healthz')) },
+  { op: 'GET /readyz', status: 200, when: 'while the store answers', run: (app) => send(request(app).get('/readyz')) },
+  {
+    op: 'GET /readyz', status: 503, when: 'when the store is closed',
+    run: async () => {
+      const broken = await createTestApp({ seed: false });
+      await broken.close();
+      return send(request(broken.app).get('/readyz'));
+    },
+  },
+];
+
+/** A concrete URL for each documented path, to try the methods it does not document. */
+export const SAMPLE_URLS: Record<string, string> = {
+  '/{code}': '/facet',
+  '/api/links': '/api/links',
+  '/api/links/{code}': '/api/links/facet',
+  '/api/links/{code}/stats': '/api/links/facet/stats',
+  '/api/me': '/api/me',
+  '/api/teams/{id}': '/api/teams/team_demo',
+  '/api/dashboard': '/api/dashboard',
+  '/openapi.yaml': '/openapi.yaml',
+  '/representations/{folder}/{file}': '/representations/link/summary.schema.json',
+  '/healthz': '/healthz',
+  '/readyz': '/readyz',
+};
