@@ -40,14 +40,6 @@ export interface AppDeps {
   log?: (message: string, err: unknown) => void;
 }
 
-const LOOPBACK = ['localhost', '127.0.0.1', '[::1]'];
-
-/** Hosts a link may not point at: the public one, and every loopback name when it is local. */
-function ownHosts(baseUrl: string): string[] {
-  const host = new URL(baseUrl).hostname;
-  return LOOPBACK.includes(host) ? LOOPBACK : [host];
-}
-
 /** Builds the Express app: middleware order, routers, error handler. Does not listen. */
 export function createApp(deps: AppDeps): Express {
   const now = deps.now ?? (() => new Date());
@@ -55,7 +47,7 @@ export function createApp(deps: AppDeps): Express {
   const { config, registry, store } = deps;
   const baseUrl = config.publicBaseUrl;
   const services: Services = {
-    links: deps.services?.links ?? createLinkService(store.links, { now, ownHosts: () => ownHosts(baseUrl) }),
+    links: deps.services?.links ?? createLinkService(store.links, { now, ownHosts: () => [new URL(baseUrl).hostname] }),
     users: deps.services?.users ?? createUserService(store.users),
     analytics: deps.services?.analytics ?? createAnalyticsService(store.clicks, now),
   };

@@ -24,8 +24,29 @@ export function checkTargetUrl(raw: string, ownHosts: readonly string[]): UrlChe
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, reason: 'must use http or https' };
   if (url.username !== '' || url.password !== '') return { ok: false, reason: 'must not contain credentials' };
   if (url.hostname === '') return { ok: false, reason: 'must name a host' };
-  const host = url.hostname.toLowerCase();
-  if (ownHosts.some((own) => own.toLowerCase() === host)) return { ok: false, reason: 'must not point at this service' };
+  if (pointsAtOwnHost(url.hostname, ownHosts)) return { ok: false, reason: 'must not point at this service' };
   if (url.href.length > MAX_URL_LENGTH) return { ok: false, reason: `must be at most ${MAX_URL_LENGTH} characters` };
   return { ok: true, url: url.href };
+}
+
+/** `example.org.` and `EXAMPLE.org` name the same host as `example.org`. */
+function normaliseHost(host: string): string {
+  return host.toLowerCase().replace(/\.+$/, '');
+}
+
+/**
+ * Loopback in any spelling the URL parser leaves distinct: localhost and its subdomains,
+ * 127.0.0.0/8 (the parser already turns 127.1 or 0x7f.1 into 127.0.0.1), ::1, the
+ * IPv4-mapped ::ffff:127.x, and the unspecified addresses that reach the local host.
+ */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host.endsWith('.localhost') || /^127\./.test(host) ||
+    host === '[::1]' || /^\[::ffff:7f/.test(host) || host === '0.0.0.0' || host === '[::]';
+}
+
+/** True when `host` is one of `ownHosts`, or loopback when the service itself is on loopback. */
+function pointsAtOwnHost(host: string, ownHosts: readonly string[]): boolean {
+  const target = normaliseHost(host);
+  const own = ownHosts.map(normaliseHost);
+  return own.includes(target) || (own.some(isLoopback) && isLoopback(target));
 }

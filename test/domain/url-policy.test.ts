@@ -38,3 +38,20 @@ describe('checkTargetUrl()', () => {
     expect(checkTargetUrl(base + 'a'.repeat(MAX_URL_LENGTH - base.length + 1), OWN).ok).toBe(false);
   });
 });
+
+describe('checkTargetUrl() on a service that runs on loopback', () => {
+  it.each(['http://127.1/', 'http://0x7f.0.0.1/', 'http://2130706433/', 'http://127.8.9.10/', 'http://[::1]/', 'http://[::ffff:127.0.0.1]/', 'http://localhost./', 'http://api.localhost/', 'http://0.0.0.0/', 'http://LOCALHOST:3000/x'])(
+    'refuses %s, another spelling of the service’s own host',
+    (url) => {
+      expect(checkTargetUrl(url, ['localhost'])).toEqual({ ok: false, reason: 'must not point at this service' });
+    },
+  );
+
+  it('refuses a trailing-dot spelling of a public own host', () => {
+    expect(checkTargetUrl('https://short.example./x', ['short.example']).ok).toBe(false);
+  });
+
+  it('accepts loopback targets when the service itself is public', () => {
+    expect(checkTargetUrl('http://127.0.0.1:8080/', ['short.example']).ok).toBe(true);
+  });
+});

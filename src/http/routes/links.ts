@@ -43,9 +43,14 @@ export function createLinksRouter(deps: LinksRouteDeps): Router {
   const router = Router();
   const rawBody = express.raw({ type: () => true, limit: MAX_BODY_BYTES });
 
-  // Strong ETag from (registry fingerprint, link identity, version, clicks, representation): no body needed.
+  // What a link's representations depend on: identity, version, clicks and (for `status`) whether
+  // it has expired by now. A strong ETag and the body-cache key both come from it, never from the body.
+  const stateKey = (link: Link, type: VendorType) => {
+    const expired = link.expiresAt !== null && link.expiresAt.getTime() <= deps.now().getTime();
+    return `${link.rowId}:${link.version}:${link.clickCount}:${expired ? 'x' : 'a'}:${type}`;
+  };
   const etagOf = (link: Link, type: VendorType) =>
-    `"${createHash('sha1').update(`${registry.fingerprint}:${link.rowId}:${link.version}:${link.clickCount}:${type}`).digest('base64url')}"`;
+    `"${createHash('sha1').update(`${registry.fingerprint}:${stateKey(link, type)}`).digest('base64url')}"`;
   const currentEtags = (link: Link) => linkReps.offers.map((t) => etagOf(link, t));
   const codeParam = (req: Request) => {
     const code = req.params.code as string;
@@ -61,7 +66,7 @@ export function createLinksRouter(deps: LinksRouteDeps): Router {
       etag: etagOf(link, type),
       cacheControl,
       alternates: alternatesHeader(path, linkReps.offers, type),
-      cacheKey: `link:${link.rowId}:${link.version}:${link.clickCount}:${type}`,
+      cacheKey: `link:${stateKey(link, type)}`,
       body: () => linkReps.get(type).shape(link, ctx()),
       ...extra,
     });
