@@ -16,11 +16,11 @@ export function noneMatchHits(header: string | undefined, etag: string): boolean
 }
 
 /**
- * If-Match uses the strong comparison (§13.1.1): a weak tag never matches. `current` lists the
- * strong ETags of the resource's current state (one per representation).
+ * If-Match (§13.1.1): `*`, or a strong tag (a weak one never matches) that `isCurrent` accepts
+ * as naming the resource's current state.
  */
-export function ifMatchPasses(header: string | undefined, current: readonly string[]): boolean {
+export function ifMatchPasses(header: string | undefined, isCurrent: (tag: string) => boolean): boolean {
   if (header === undefined) return true;
   const tags = parseEntityTags(header);
-  return tags === '*' || tags.some((t) => !t.weak && current.includes(t.tag));
+  return tags === '*' || tags.some((t) => !t.weak && isCurrent(t.tag));
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import express, { Router } from 'express';
 import type { Request, Response } from 'express';
-import { FULL, PARTNER_V3, SUMMARY } from '../../../representations/media-types';
+import { FULL, PARTNER_V3, SHORT_NAME, SUMMARY } from '../../../representations/media-types';
 import type { VendorType } from '../../../representations/media-types';
 import type { Registry } from '../../../representations/registry';
 import { OTHER_SCHEMAS } from '../../../representations/registry';
@@ -43,15 +43,18 @@ export function createLinksRouter(deps: LinksRouteDeps): Router {
   const router = Router();
   const rawBody = express.raw({ type: () => true, limit: MAX_BODY_BYTES });
 
-  // What a link's representations depend on: identity, version, clicks and (for `status`) whether
-  // it has expired by now. A strong ETag and the body-cache key both come from it, never from the body.
+  // A link ETag is `"<version tag>.<clicks><state>.<representation>"`, built from what the
+  // representation depends on, never from its bytes. The version tag names the link's editable
+  // state (identity + version + registry fingerprint); clicks and expiry change the body too.
+  const versionTag = (link: Link) =>
+    createHash('sha1').update(`${registry.fingerprint}:${link.rowId}:${link.version}`).digest('base64url').slice(0, 16);
   const stateKey = (link: Link, type: VendorType) => {
     const expired = link.expiresAt !== null && link.expiresAt.getTime() <= deps.now().getTime();
-    return `${link.rowId}:${link.version}:${link.clickCount}:${expired ? 'x' : 'a'}:${type}`;
+    return `${versionTag(link)}.${link.clickCount.toString(36)}${expired ? 'x' : 'a'}.${SHORT_NAME[type]}`;
   };
-  const etagOf = (link: Link, type: VendorType) =>
-    `"${createHash('sha1').update(`${registry.fingerprint}:${stateKey(link, type)}`).digest('base64url')}"`;
-  const currentEtags = (link: Link) => linkReps.offers.map((t) => etagOf(link, t));
+  const etagOf = (link: Link, type: VendorType) => `"${stateKey(link, type)}"`;
+  // A write precondition protects the editable state: a click between GET and PATCH is no conflict.
+  const isCurrentVersion = (link: Link) => (tag: string) => tag.slice(1).split('.')[0] === versionTag(link);
   const codeParam = (req: Request) => {
     const code = req.params.code as string;
     if (!CODE_PATTERN.test(code)) throw new HttpError('not-found', `No link with code ${code.slice(0, 80)}.`);
@@ -120,13 +123,13 @@ export function createLinksRouter(deps: LinksRouteDeps): Router {
       const { kind, body } = readBody(req, updateFormats);
       const changes = kind === 'partner' ? readPartnerV3Update(body) : readUpdate(body);
       const ifMatch = req.headers['if-match'];
-      const link = await inPartnerTerms(kind, links.update(principal.userId, code, changes, (current) => ifMatchPasses(ifMatch, currentEtags(current))));
+      const link = await inPartnerTerms(kind, links.update(principal.userId, code, changes, (current) => ifMatchPasses(ifMatch, isCurrentVersion(current))));
       sendLink(req, res, link, PRIVATE);
     })
     .delete(requireKey, async function deleteLink(req, res) {
       const principal = requirePrincipal(res);
       const ifMatch = req.headers['if-match'];
-      await links.remove(principal.userId, codeParam(req), (current) => ifMatchPasses(ifMatch, currentEtags(current)));
+      await links.remove(principal.userId, codeParam(req), (current) => ifMatchPasses(ifMatch, isCurrentVersion(current)));
       res.statusCode = 204;
       res.end();
     })
