@@ -10,12 +10,13 @@ export interface RequestTraits {
   platform: string | undefined;
 }
 
-const PLATFORM_DEFAULTS: Record<string, VendorType> = { ios: SUMMARY, android: SUMMARY, web: FULL };
+// A Map, not an object literal: a header value such as `__proto__` must not reach the prototype.
+const PLATFORM_DEFAULTS = new Map<string, VendorType>([['ios', SUMMARY], ['android', SUMMARY], ['web', FULL]]);
 
 /** The representation generic ranges stand for: partner pin, else platform, else full. */
 export function defaultRepresentation(traits: RequestTraits): VendorType {
   // A partner key is pinned to its contract, the way Stripe pins an account's API version.
   if (traits.keyKind === 'partner') return PARTNER_V3;
   const platform = traits.platform?.trim().toLowerCase();
-  return (platform && PLATFORM_DEFAULTS[platform]) || FULL;
+  return (platform && PLATFORM_DEFAULTS.get(platform)) || FULL;
 }

@@ -17,6 +17,8 @@ describe('defaultRepresentation()', () => {
 
   it('falls back to full for an unknown or missing platform', () => {
     expect(defaultRepresentation({ keyKind: null, platform: 'windows-phone' })).toBe(FULL);
+    expect(defaultRepresentation({ keyKind: null, platform: '__proto__' })).toBe(FULL);
+    expect(defaultRepresentation({ keyKind: null, platform: 'constructor' })).toBe(FULL);
     expect(defaultRepresentation({ keyKind: 'user', platform: undefined })).toBe(FULL);
   });
 });

@@ -1,0 +1,164 @@
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** The repository root (this file is test/varnish/helpers/). */
+export const ROOT = path.resolve(__dirname, '../../..');
+
+/** A child process started by a test, with what it printed (for failure messages). */
+export interface Started {
+  child: ChildProcess;
+  output: () => string;
+}
+
+/** Path of `varnishd`: $VARNISHD when set (even if wrong), else PATH, then the sbin folders Debian uses; or null. */
+export function findVarnishd(): string | null {
+  const explicit = process.env.VARNISHD;
+  if (explicit !== undefined) return isExecutable(explicit) ? explicit : null;
+  const dirs = [...(process.env.PATH ?? '').split(path.delimiter), '/usr/sbin', '/usr/local/sbin', '/sbin'];
+  return dirs.filter(Boolean).map((d) => path.join(d, 'varnishd')).find(isExecutable) ?? null;
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Runs `npm run build` when dist/src/main.js is missing or older than any source file. */
+export function ensureBuilt(): void {
+  const built = path.join(ROOT, 'dist/src/main.js');
+  const builtAt = fs.existsSync(built) ? fs.statSync(built).mtimeMs : -1;
+  const sources = [path.join(ROOT, 'tsconfig.json'), path.join(ROOT, 'tsconfig.build.json'), ...walk(path.join(ROOT, 'src')), ...walk(path.join(ROOT, 'representations'))];
+  if (builtAt >= 0 && sources.every((f) => fs.statSync(f).mtimeMs <= builtAt)) return;
+  try {
+    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'pipe' });
+  } catch (err) {
+    const e = err as { stdout?: Buffer; stderr?: Buffer };
+    throw new Error(`npm run build failed:\n${e.stdout?.toString() ?? ''}${e.stderr?.toString() ?? ''}`, { cause: err });
+  }
+}
+
+function walk(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return walk(full);
+    return /\.(ts|json)$/.test(entry.name) ? [full] : [];
+  });
+}
+
+/** A loopback port that was free a moment ago (the kernel picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Spawns a process and resolves once its output matches `ready`; rejects if it exits or times out first. */
+function spawnUntil(command: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs: number): Promise<Started> {
+  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let text = '';
+  const output = () => text;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => fail(`did not print ${ready} within ${timeoutMs} ms`), timeoutMs);
+    function fail(why: string) {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(new Error(`${path.basename(command)} ${why}:\n${text}`));
+    }
+    const onData = (chunk: Buffer) => {
+      text += chunk.toString();
+      if (ready.test(text)) {
+        clearTimeout(timer);
+        resolve({ child, output });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('error', (err) => fail(`could not start: ${err.message}`));
+    child.once('exit', (code, signal) => fail(`exited (${code ?? signal})`));
+  });
+}
+
+/** Starts the built service (`node dist/src/main.js`) on 127.0.0.1:port with a fresh DATA_DIR. */
+export function startService(port: number, dataDir: string): Promise<Started> {
+  const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, NODE_ENV: 'development' };
+  return spawnUntil(process.execPath, [path.join(ROOT, 'dist/src/main.js')], env, /facet listening on/, 30_000);
+}
+
+/** A running varnishd: where it listens, and its working directory for varnishadm/varnishstat. */
+export interface Varnish extends Started {
+  port: number;
+  workDir: string;
+}
+
+/** Starts `varnishd -F` on an ephemeral loopback port with the given VCL; resolves when it answers ping. */
+export async function startVarnish(varnishd: string, vclPath: string, workDir: string): Promise<Varnish> {
+  const args = [
+    '-F', '-j', 'none',
+    '-a', '127.0.0.1:0', '-T', '127.0.0.1:0',
+    '-f', vclPath, '-n', workDir,
+    '-s', 'malloc,32m',
+    '-p', 'thread_pools=1', '-p', 'thread_pool_min=5', '-p', 'thread_pool_max=50',
+  ];
+  const started = await spawnUntil(varnishd, args, process.env, /Child launched OK/, 60_000);
+  await poll(() => admin(workDir, 'ping'), 20, 100);
+  const listen = await admin(workDir, 'debug.listen_address');
+  const port = Number(/127\.0\.0\.1 (\d+)/.exec(listen)?.[1]);
+  if (!port) throw new Error(`no listen address in: ${listen}`);
+  return { ...started, port, workDir };
+}
+
+/** Runs a varnishadm command against the instance in workDir. */
+export async function admin(workDir: string, ...command: string[]): Promise<string> {
+  const { stdout } = await run('varnishadm', ['-n', workDir, '-t', '5', ...command]);
+  return stdout;
+}
+
+/** One counter of `varnishstat -1`, e.g. MAIN.n_object. */
+export async function counter(workDir: string, name: string): Promise<number> {
+  const { stdout } = await run('varnishstat', ['-n', workDir, '-1', '-f', name]);
+  const match = new RegExp(`^${name.replace(/\./g, '\\.')}\\s+(\\d+)`, 'm').exec(stdout);
+  if (!match) throw new Error(`no ${name} in varnishstat output:\n${stdout}`);
+  return Number(match[1]);
+}
+
+/** Retries `attempt` up to `attempts` times, `intervalMs` apart; rethrows the last failure. */
+async function poll<T>(attempt: () => Promise<T>, attempts: number, intervalMs: number): Promise<T> {
+  for (let i = 1; ; i += 1) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (i >= attempts) throw err;
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  }
+}
+
+/** Stops a started process by its pid (SIGTERM, then SIGKILL after 10 s) and waits for its exit. */
+export function stop(started: Started | undefined): Promise<void> {
+  const child = started?.child;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.removeAllListeners('exit');
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
