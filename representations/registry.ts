@@ -74,6 +74,9 @@ export const SCHEMA_FILES: Record<string, object> = {
   'link-input/partner-v3-update.schema.json': linkPartnerV3Update,
 };
 
+/** Base URI the schema files are keyed under (they are served at `/representations/<file>`). */
+const SCHEMA_BASE = 'https://facet.example/representations/';
+
 /** One representation of a resource: its media type, schema file and pure shaping function. */
 export interface RepresentationDefinition<E> {
   type: VendorType;
@@ -158,13 +161,14 @@ export function buildRegistry(
 ): Registry {
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false });
   addFormats(ajv);
-  for (const schema of Object.values(schemas)) ajv.addSchema(schema);
+  // Schemas carry no $id: each is keyed by its served URL, so their relative $refs
+  // (`../link/full.schema.json`) resolve the same for ajv, for openapi.yaml and over HTTP.
+  for (const [file, schema] of Object.entries(schemas)) ajv.addSchema(schema, SCHEMA_BASE + file);
   const validators = new Map<string, ValidateFunction>();
   const hash = createHash('sha256');
   for (const [file, schema] of Object.entries(schemas)) {
-    const id = (schema as { $id?: string }).$id;
-    const validate = id ? ajv.getSchema(id) : undefined;
-    if (!validate) throw new Error(`representation schema ${file} has no $id or did not compile`);
+    const validate = ajv.getSchema(SCHEMA_BASE + file);
+    if (!validate) throw new Error(`representation schema ${file} did not compile`);
     validators.set(file, validate);
     hash.update(file).update(JSON.stringify(schema));
   }
