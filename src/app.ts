@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import express from 'express';
 import type { Express } from 'express';
 import type { ShapeContext } from '../representations/context';
@@ -12,13 +14,20 @@ import type { LinkService } from './domain/links';
 import { createUserService } from './domain/users';
 import type { UserService } from './domain/users';
 import type { Store } from './store/repository';
+import { createLogger } from './observability/logger';
+import type { Logger } from './observability/logger';
+import { createMetrics } from './observability/metrics';
+import type { Metrics } from './observability/metrics';
 import { createAuthenticator } from './http/auth';
+import { bundleOpenApi } from './http/openapi-bundle';
+import { requestLogger } from './http/request-log';
+import { createDocsRouter } from './http/routes/docs';
 import { createErrorHandler, notFoundHandler } from './http/error-handler';
-import { createBodyCache } from './http/respond';
+import { countingCache, createBodyCache } from './http/respond';
 import { createAccountRouter } from './http/routes/account';
 import { createDashboardRouter } from './http/routes/dashboard';
 import { createLinksRouter } from './http/routes/links';
-import { createMetaRouter } from './http/routes/meta';
+import { createMetaRouter, projectRoot } from './http/routes/meta';
 import { createRedirectRouter } from './http/routes/redirect';
 import { createStatsRouter } from './http/routes/stats';
 
@@ -37,13 +46,20 @@ export interface AppDeps {
   clicks: ClickRecorder;
   services?: Partial<Services>;
   now?: () => Date;
+  /** Structured logger; silent when not given. */
+  logger?: Logger;
+  metrics?: Metrics;
+  /** Overrides how errors and degradations are reported (tests listen here). */
   log?: (message: string, err: unknown) => void;
 }
 
 /** Builds the Express app: middleware order, routers, error handler. Does not listen. */
 export function createApp(deps: AppDeps): Express {
   const now = deps.now ?? (() => new Date());
-  const log = deps.log ?? ((message, err) => console.error(message, err));
+  const logger = deps.logger ?? createLogger({ level: 'silent' });
+  const metrics = deps.metrics ?? createMetrics();
+  const log = deps.log ?? ((message, err) => logger.error({ err }, message));
+  const openapi = fs.readFileSync(path.join(projectRoot(), 'openapi.yaml'));
   const { config, registry, store } = deps;
   const baseUrl = config.publicBaseUrl;
   const services: Services = {
@@ -58,18 +74,20 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false); // ETags come from (version, representation), never from Express hashing bodies
   app.set('query parser', 'simple');
+  app.use(requestLogger(logger, metrics));
   app.use(function securityHeaders(_req, res, next) {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     next();
   });
-  app.use(createMetaRouter({ registry, store }));
+  app.use(createMetaRouter({ registry, store, openapi, metrics }));
+  app.use(createDocsRouter(bundleOpenApi(openapi.toString(), registry.schemas)));
   // Only the API authenticates: a short link keeps working for a client holding a stale key.
   app.use('/api', createAuthenticator(store.keys));
   app.use(createStatsRouter({ links: services.links, analytics: services.analytics, registry, ctx }));
   app.use(createLinksRouter({
     links: services.links,
     registry,
-    cache: createBodyCache(config.representationCacheBytes),
+    cache: countingCache(createBodyCache(config.representationCacheBytes), metrics),
     baseUrl,
     publicMaxAge: config.publicMaxAgeSeconds,
     now,

@@ -1,3 +1,5 @@
+import { LOG_LEVELS } from './observability/logger';
+
 /** Service configuration, read once from the environment and validated. */
 export interface Config {
   port: number;
@@ -18,6 +20,8 @@ export interface Config {
   countryHeader: string;
   /** Time budget of each section of the full dashboard, in milliseconds. */
   dashboardBudgetMs: number;
+  /** pino level: fatal, error, warn, info, debug, trace or silent. */
+  logLevel: string;
 }
 
 /** Thrown for a bad configuration value; main prints it and exits. */
@@ -46,6 +50,13 @@ function baseUrl(raw: string): string {
   return url.origin + url.pathname.replace(/\/+$/, '');
 }
 
+function oneOf(env: NodeJS.ProcessEnv, name: string, allowed: readonly string[], fallback: string): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!allowed.includes(raw)) throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  return raw;
+}
+
 function headerName(raw: string): string {
   if (!/^[A-Za-z0-9-]{1,64}$/.test(raw)) throw new ConfigError(`COUNTRY_HEADER must be an HTTP header name, got "${raw}"`);
   return raw.toLowerCase();
@@ -70,5 +81,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clickFlushMs: integer(env, 'CLICK_FLUSH_MS', 1000, 10, 60000),
     countryHeader: headerName(env.COUNTRY_HEADER || 'CF-IPCountry'),
     dashboardBudgetMs: integer(env, 'DASHBOARD_BUDGET_MS', 250, 1, 60000),
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
   };
 }

@@ -5,23 +5,30 @@ import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { createClickRecorder } from './domain/clicks';
 import { DEMO_KEYS, seedDemoData } from './domain/seed';
+import { createLogger } from './observability/logger';
+import { createMetrics } from './observability/metrics';
+import { handleClientError } from './http/client-error';
 import { createSqliteStore } from './store/sqlite/sqlite-store';
-
-function info(message: string): void {
-  process.stdout.write(`${new Date().toISOString()} ${message}\n`);
-}
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const logger = createLogger({ level: config.logLevel, pretty: process.stdout.isTTY === true });
+  const info = (message: string) => logger.info(message);
+  const metrics = createMetrics();
   const registry = buildRegistry();
   const store = createSqliteStore(path.resolve(config.dataDir));
   if (config.seedDemoData && (await store.isEmpty())) {
     const seeded = await seedDemoData(store, new Date());
     info(`seeded demo data: ${seeded.links} links, ${seeded.clicks} clicks; keys ${DEMO_KEYS.user}, ${DEMO_KEYS.partner}`);
   }
-  const clicks = createClickRecorder(store.clicks, { flushMs: config.clickFlushMs, onError: (err) => console.error('click batch failed', err) });
-  const app = createApp({ config, store, registry, clicks });
+  const clicks = createClickRecorder(store.clicks, {
+    flushMs: config.clickFlushMs,
+    onError: (err) => logger.error({ err }, 'click batch failed; kept for the next flush'),
+    onBatch: (size, lagMs) => metrics.observeClickBatch(size, lagMs / 1000),
+  });
+  const app = createApp({ config, store, registry, clicks, logger, metrics });
   const server = http.createServer(app);
+  server.on('clientError', handleClientError);
   server.listen(config.port, config.host, () => {
     info(`facet listening on ${config.publicBaseUrl} (data in ${path.resolve(config.dataDir)})`);
   });

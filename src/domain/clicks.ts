@@ -14,7 +14,7 @@ export interface ClickRecorder {
 /** Batches clicks: written every `flushMs`, or at once when `maxBatch` are pending. */
 export function createClickRecorder(
   repo: ClickRepository,
-  options: { flushMs: number; maxBatch?: number; onError: (err: unknown) => void },
+  options: { flushMs: number; maxBatch?: number; onError: (err: unknown) => void; onBatch?: (size: number, lagMs: number) => void },
 ): ClickRecorder {
   const maxBatch = options.maxBatch ?? 200;
   let buffer: Click[] = [];
@@ -25,7 +25,10 @@ export function createClickRecorder(
     const batch = buffer;
     buffer = [];
     // Batches are written one after another so a slow write never reorders clicks.
-    writing = writing.then(() => repo.insertBatch(batch)).catch((err: unknown) => {
+    writing = writing.then(async () => {
+      await repo.insertBatch(batch);
+      options.onBatch?.(batch.length, Date.now() - Math.min(...batch.map((c) => c.at.getTime())));
+    }).catch((err: unknown) => {
       buffer = batch.concat(buffer); // keep them for the next attempt rather than lose them
       options.onError(err);
     });

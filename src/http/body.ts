@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import { parse } from 'content-type';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { FieldError } from '../domain/errors';
+import { checkJsonDepth } from './limits';
 import { HttpError } from './problems';
 
 /** Largest request body read, in bytes. */
@@ -53,6 +54,7 @@ export function readBody<K extends string>(req: Request, formats: BodyFormats<K>
   const format = formats[mediaTypeOf(req, Object.keys(formats))]!;
   const raw: unknown = req.body;
   const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : '';
+  checkJsonDepth(text);
   let body: unknown;
   try {
     body = JSON.parse(text);

@@ -12,10 +12,30 @@ const DOMAIN_TO_PROBLEM: Record<DomainError['kind'], ProblemCode> = {
   stale: 'precondition-failed',
 };
 
-/** Maps anything thrown to an HttpError; unknown errors become an opaque 500. */
+/** Seconds a client is asked to wait (Retry-After) while the store is busy or unreachable. */
+export const STORE_RETRY_AFTER_SECONDS = 2;
+
+// SQLite result codes (sqlite.org/rescode.html) that mean "not now" rather than "wrong": BUSY and
+// LOCKED, another connection or process holds the lock; IOERR_*, the disk or file failed; CANTOPEN,
+// the file cannot be opened; FULL, the disk is full; READONLY_*, the file cannot be written now
+// (permissions, moved, deleted); PROTOCOL, a lost locking race. Extended codes share the prefix.
+const STORE_UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|READONLY|PROTOCOL)(_|$)/;
+
+/** True for a store error that a retry may cure: answered 503 with Retry-After, not 500. */
+export function isStoreUnavailable(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && STORE_UNAVAILABLE.test(code);
+}
+
+/** Maps anything thrown to an HttpError; store outages become a 503, unknown errors an opaque 500. */
 export function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
   if (err instanceof DomainError) return new HttpError(DOMAIN_TO_PROBLEM[err.kind], err.message, { errors: err.fieldErrors });
+  if (isStoreUnavailable(err)) {
+    return new HttpError('unavailable', 'The store is busy or unreachable; try again shortly.', {
+      headers: { 'Retry-After': String(STORE_RETRY_AFTER_SECONDS) },
+    });
+  }
   // Errors from Express and its parsers carry a 4xx status and a message safe to show.
   const status = (err as { status?: unknown; statusCode?: unknown })?.status ?? (err as { statusCode?: unknown })?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
@@ -25,18 +45,23 @@ export function toHttpError(err: unknown): HttpError {
   return new HttpError('internal', 'An unexpected error occurred; it has been logged.');
 }
 
-/** Writes a problem+json response (RFC 9457); bytes are written directly so no charset is appended. */
-export function sendProblem(res: Response, error: HttpError, instance: string): void {
+/** The problem document (RFC 9457) of an error, serialised; `instance` is omitted when unknown. */
+export function problemBytes(error: HttpError, instance?: string): Buffer {
   const body: Record<string, unknown> = {
     type: PROBLEM_TYPE_BASE + error.code,
     title: PROBLEMS[error.code].title,
     status: error.status,
     detail: error.message,
-    instance,
+    ...(instance === undefined ? {} : { instance }),
     code: error.code,
     ...error.extensions,
   };
-  const bytes = Buffer.from(JSON.stringify(body));
+  return Buffer.from(JSON.stringify(body));
+}
+
+/** Writes a problem+json response (RFC 9457); bytes are written directly so no charset is appended. */
+export function sendProblem(res: Response, error: HttpError, instance: string): void {
+  const bytes = problemBytes(error, instance);
   for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
   if (!res.hasHeader('Cache-Control')) res.setHeader('Cache-Control', 'no-store');
   res.statusCode = error.status;

@@ -5,7 +5,20 @@ import type { VendorType } from '../../representations/media-types';
 import { noneMatchHits } from './conditional';
 
 /** Serialised bodies kept in memory, bounded by bytes and keyed by (resource, id, version, representation). */
-export type BodyCache = LRUCache<string, Buffer>;
+export type BodyCache = Pick<LRUCache<string, Buffer>, 'get' | 'set'>;
+
+/** Wraps a body cache so every lookup is counted as a hit or a miss. */
+export function countingCache(cache: BodyCache | null, metrics: { observeCacheLookup(hit: boolean): void }): BodyCache | null {
+  if (!cache) return null;
+  return {
+    get(key) {
+      const bytes = cache.get(key);
+      metrics.observeCacheLookup(bytes !== undefined);
+      return bytes;
+    },
+    set: (key, value) => cache.set(key, value),
+  };
+}
 
 /** A byte-bounded body cache; `maxBytes` 0 disables caching. */
 export function createBodyCache(maxBytes: number): BodyCache | null {

@@ -159,6 +159,8 @@ export const PROBES: Probe[] = [
   { op: 'GET /openapi.yaml', status: 200, when: 'with the contract', run: (app) => send(request(app).get('/openapi.yaml')) },
   { op: 'GET /representations/{folder}/{file}', status: 200, when: 'with a schema the contract references', run: (app) => send(request(app).get('/representations/link-page/full.schema.json')) },
   { op: 'GET /representations/{folder}/{file}', status: 404, when: 'for a schema that does not exist', run: (app) => send(request(app).get('/representations/link/nope.schema.json')) },
+  { op: 'GET /metrics', status: 200, when: 'with Prometheus metrics', run: (app) => send(request(app).get('/metrics')) },
+  { op: 'GET /docs', status: 200, when: 'with the reference page', run: (app) => send(request(app).get('/docs')) },
   { op: 'GET /healthz', status: 200, when: 'while the process runs', run: (app) => send(request(app).get('/healthz')) },
   { op: 'GET /readyz', status: 200, when: 'while the store answers', run: (app) => send(request(app).get('/readyz')) },
   {
@@ -182,6 +184,8 @@ export const SAMPLE_URLS: Record<string, string> = {
   '/api/dashboard': '/api/dashboard',
   '/openapi.yaml': '/openapi.yaml',
   '/representations/{folder}/{file}': '/representations/link/summary.schema.json',
+  '/metrics': '/metrics',
+  '/docs': '/docs',
   '/healthz': '/healthz',
   '/readyz': '/readyz',
 };

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { VendorType } from '../../../representations/media-types';
+import { checkAcceptRanges } from '../limits';
 import { HttpError } from '../problems';
 import { stateOf } from '../state';
 import { defaultRepresentation } from './default-representation';
@@ -15,6 +16,7 @@ export const VARY = 'Accept, X-Client-Platform, Authorization';
 export function negotiated(offers: readonly VendorType[]): RequestHandler {
   return function negotiateRepresentation(req, res, next) {
     res.setHeader('Vary', VARY);
+    checkAcceptRanges(req.headers.accept);
     const state = stateOf(res);
     const defaultType = defaultRepresentation({
       keyKind: state.principal?.kind ?? null,

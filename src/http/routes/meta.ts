@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Router } from 'express';
 import type { Registry } from '../../../representations/registry';
+import type { Metrics } from '../../observability/metrics';
 import type { Store } from '../../store/repository';
 import { HttpError } from '../problems';
 import { methodNotAllowed } from './method-not-allowed';
@@ -17,9 +18,9 @@ export function projectRoot(from = __dirname): string {
   return dir;
 }
 
-/** `/openapi.yaml`, the schema files it references, `/healthz` and `/readyz`. */
-export function createMetaRouter(deps: { registry: Registry; store: Store }): Router {
-  const openapi = fs.readFileSync(path.join(projectRoot(), 'openapi.yaml'));
+/** `/openapi.yaml`, the schema files it references, `/healthz`, `/readyz` and `/metrics`. */
+export function createMetaRouter(deps: { registry: Registry; store: Store; openapi: Buffer; metrics: Metrics }): Router {
+  const { openapi } = deps;
   const router = Router();
 
   router.route('/openapi.yaml').get(function serveOpenApi(_req, res) {
@@ -39,6 +40,15 @@ export function createMetaRouter(deps: { registry: Registry; store: Store }): Ro
     res.setHeader('Cache-Control', 'public, max-age=300');
     res.setHeader('Content-Length', bytes.length);
     res.end(bytes);
+  });
+
+  // Prometheus text format; restrict it at the network edge if process details are sensitive.
+  router.get('/metrics', async function serveMetrics(_req, res) {
+    const text = Buffer.from(await deps.metrics.registry.metrics());
+    res.setHeader('Content-Type', deps.metrics.registry.contentType);
+    res.setHeader('Content-Length', text.length);
+    res.setHeader('Cache-Control', 'no-store');
+    res.end(text);
   });
 
   router.get('/healthz', function health(_req, res) {

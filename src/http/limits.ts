@@ -1,0 +1,80 @@
+import type { RequestHandler } from 'express';
+import { HttpError } from './problems';
+
+/**
+ * Request limits that every input is checked against before any work depends on its size.
+ * Each check is one linear pass that stops as soon as the limit is crossed.
+ */
+
+/** Longest request target (path and query, RFC 9112 §3.2) answered; longer is a 414. */
+export const MAX_REQUEST_TARGET = 2048;
+/** Most media ranges read from one Accept header; more is a 400. */
+export const MAX_ACCEPT_RANGES = 32;
+/** Deepest nesting of arrays and objects in a request body; deeper is a 400. */
+export const MAX_JSON_DEPTH = 20;
+
+/** Answers 414 (RFC 9110 §15.5.15) for a request target over MAX_REQUEST_TARGET characters. */
+export const limitRequestTarget: RequestHandler = function limitRequestTarget(req, _res, next) {
+  if (req.originalUrl.length > MAX_REQUEST_TARGET) {
+    throw new HttpError('uri-too-long', `The request target is ${req.originalUrl.length} characters long; at most ${MAX_REQUEST_TARGET} are read.`);
+  }
+  next();
+};
+
+/**
+ * True when `header` holds more than `max` comma-separated members. Commas inside quoted
+ * strings (RFC 9110 §5.6.4) do not separate; the scan stops at the first member over the limit.
+ */
+export function exceedsListMembers(header: string | undefined, max: number): boolean {
+  if (header === undefined) return false;
+  let members = 1;
+  let quoted = false;
+  for (let i = 0; i < header.length; i += 1) {
+    const c = header.charCodeAt(i);
+    if (quoted) {
+      if (c === 0x5c) i += 1; // quoted-pair: the next character is literal
+      else if (c === 0x22) quoted = false;
+    } else if (c === 0x22) {
+      quoted = true;
+    } else if (c === 0x2c) {
+      members += 1;
+      if (members > max) return true;
+    }
+  }
+  return false;
+}
+
+/** Throws a 400 when Accept lists more than MAX_ACCEPT_RANGES ranges, before any is parsed. */
+export function checkAcceptRanges(accept: string | undefined): void {
+  if (exceedsListMembers(accept, MAX_ACCEPT_RANGES)) {
+    throw new HttpError('too-many-accept-ranges', `Accept may list at most ${MAX_ACCEPT_RANGES} media ranges.`);
+  }
+}
+
+/** True when JSON text nests arrays and objects more than `max` deep; brackets inside strings do not count. */
+export function exceedsJsonDepth(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i += 1; // an escape: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x5b || c === 0x7b) {
+      depth += 1;
+      if (depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) {
+      depth -= 1;
+    }
+  }
+  return false;
+}
+
+/** Throws a 400 for a body nested deeper than MAX_JSON_DEPTH, before it is parsed or validated. */
+export function checkJsonDepth(text: string): void {
+  if (exceedsJsonDepth(text, MAX_JSON_DEPTH)) {
+    throw new HttpError('json-too-deep', `The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep.`);
+  }
+}

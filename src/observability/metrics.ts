@@ -1,0 +1,49 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Labels of one answered request. */
+export interface RequestLabels {
+  method: string;
+  route: string;
+  status: number;
+  /** Short name of the representation served (`summary`, `full`, `partner.v3`), `problem`, or `-`. */
+  representation: string;
+}
+
+/** The service's Prometheus metrics, served at /metrics. */
+export interface Metrics {
+  registry: Registry;
+  observeRequest(labels: RequestLabels, bytes: number, seconds: number): void;
+  /** A 406: which type the client asked for first (bounded to known types). */
+  observeNotAcceptable(requested: string): void;
+  observeCacheLookup(hit: boolean): void;
+  observeClickBatch(size: number, lagSeconds: number): void;
+}
+
+/** Creates a registry with process metrics and Facet's own. */
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  const requests = new Counter({ name: 'facet_http_requests_total', help: 'Requests answered, by route, status and representation.', labelNames: ['method', 'route', 'status', 'representation'], registers });
+  const bytes = new Counter({ name: 'facet_http_response_bytes_total', help: 'Response body bytes, by route and representation: how mobile over-fetch shows.', labelNames: ['route', 'representation'], registers });
+  const duration = new Histogram({ name: 'facet_http_request_duration_seconds', help: 'Time to answer, by route and representation.', labelNames: ['route', 'representation'], buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers });
+  const notAcceptable = new Counter({ name: 'facet_negotiation_not_acceptable_total', help: '406 answers, by the media type the client asked for first.', labelNames: ['requested'], registers });
+  const cache = new Counter({ name: 'facet_representation_cache_lookups_total', help: 'Lookups in the serialised-representation cache.', labelNames: ['result'], registers });
+  const batchSize = new Histogram({ name: 'facet_click_batch_size', help: 'Clicks written per batch.', buckets: [1, 5, 10, 25, 50, 100, 200], registers });
+  const batchLag = new Histogram({ name: 'facet_click_batch_lag_seconds', help: 'Age of the oldest click of a batch when it was written.', buckets: [0.01, 0.1, 0.5, 1, 2, 5, 10, 30], registers });
+
+  return {
+    registry,
+    observeRequest(labels, size, seconds) {
+      requests.inc({ ...labels, status: String(labels.status) });
+      bytes.inc({ route: labels.route, representation: labels.representation }, size);
+      duration.observe({ route: labels.route, representation: labels.representation }, seconds);
+    },
+    observeNotAcceptable: (requested) => notAcceptable.inc({ requested }),
+    observeCacheLookup: (hit) => cache.inc({ result: hit ? 'hit' : 'miss' }),
+    observeClickBatch(size, lagSeconds) {
+      batchSize.observe(size);
+      batchLag.observe(lagSeconds);
+    },
+  };
+}
