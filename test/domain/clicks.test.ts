@@ -56,3 +56,17 @@ describe('the click recorder', () => {
     expect(batches.flat().map((c) => c.linkRowId).sort()).toEqual([1, 2]);
   });
 });
+
+describe('click batch reporting', () => {
+  it('reports each written batch with its size and the age of its oldest click', async () => {
+    const { repo } = memoryRepo();
+    const reports: [number, number][] = [];
+    const recorder = createClickRecorder(repo, { flushMs: 60_000, onError: () => undefined, onBatch: (size, lag) => reports.push([size, lag]) });
+    recorder.record({ ...click(1), at: new Date(Date.now() - 5_000) });
+    recorder.record({ ...click(2), at: new Date() });
+    await recorder.close();
+    expect(reports).toHaveLength(1);
+    expect(reports[0]![0]).toBe(2);
+    expect(reports[0]![1]).toBeGreaterThanOrEqual(5_000);
+  });
+});
