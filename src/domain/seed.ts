@@ -49,8 +49,8 @@ export async function seedDemoData(store: Store, now: Date): Promise<{ links: nu
     { userId: 'usr_ada', role: 'owner' },
     { userId: 'usr_grace', role: 'member' },
   ]);
-  await store.keys.insert({ id: 'key_demo_user', hash: hashKey(DEMO_KEYS.user), userId: 'usr_ada', kind: 'user', label: 'demo user key' }, at(90));
-  await store.keys.insert({ id: 'key_demo_partner', hash: hashKey(DEMO_KEYS.partner), userId: 'usr_acme', kind: 'partner', label: 'demo partner key' }, at(70));
+  await store.keys.insert({ id: 'key_demo_user', hash: hashKey(DEMO_KEYS.user), userId: 'usr_ada', kind: 'user', label: 'demo user key', prefix: DEMO_KEYS.user.slice(0, 12) }, at(90));
+  await store.keys.insert({ id: 'key_demo_partner', hash: hashKey(DEMO_KEYS.partner), userId: 'usr_acme', kind: 'partner', label: 'demo partner key', prefix: DEMO_KEYS.partner.slice(0, 12) }, at(70));
 
   let clicks = 0;
   for (let i = 0; i < 50; i += 1) {

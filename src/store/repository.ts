@@ -19,15 +19,31 @@ export interface LinkRepository {
   delete(code: string, expectedVersion: number): Promise<boolean>;
 }
 
+/** An API key as listed to an operator: never its secret or hash. */
+export interface KeyInfo {
+  id: string;
+  userId: string;
+  userName: string;
+  kind: KeyKind;
+  label: string;
+  prefix: string | null;
+  createdAt: Date;
+  revokedAt: Date | null;
+}
+
 /** API keys, looked up by the hash of the presented secret. */
 export interface KeyRepository {
   findByHash(hash: string): Promise<{ keyId: string; userId: string; kind: KeyKind } | null>;
-  insert(key: { id: string; hash: string; userId: string; kind: KeyKind; label: string }, now: Date): Promise<void>;
+  insert(key: { id: string; hash: string; userId: string; kind: KeyKind; label: string; prefix?: string }, now: Date): Promise<void>;
+  list(): Promise<KeyInfo[]>;
+  /** Marks a key revoked; false when no such active key exists. */
+  revoke(id: string, now: Date): Promise<boolean>;
 }
 
 /** Users and teams. */
 export interface UserRepository {
   findById(id: string): Promise<User | null>;
+  findByName(name: string): Promise<User | null>;
   /** Teams the user belongs to, with the user's role in each. */
   teamsOf(userId: string): Promise<{ id: string; name: string; role: string }[]>;
   findTeam(id: string): Promise<Team | null>;

@@ -81,6 +81,12 @@ export const migrations: readonly { version: number; name: string; sql: string }
         SELECT link_row_id, strftime('%Y-%m-%d', at / 1000, 'unixepoch'), 'referrer', COALESCE(referrer, ''), COUNT(*) FROM clicks GROUP BY 1, 2, 4;
     `,
   },
+  {
+    version: 3,
+    name: 'key prefixes for listing',
+    // The first characters of a key identify it in `npm run keys -- list` without revealing it.
+    sql: `ALTER TABLE api_keys ADD COLUMN prefix TEXT;`,
+  },
 ];
 
 /** Applies every migration newer than the database's recorded version, each in its own transaction. */

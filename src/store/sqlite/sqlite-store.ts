@@ -51,6 +51,14 @@ function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
+/**
+ * How long a statement waits for a lock another process holds before failing with SQLITE_BUSY.
+ * better-sqlite3 is synchronous, so the wait blocks the event loop: it is kept short, and the
+ * error handler answers SQLITE_BUSY with 503 and Retry-After. Within this process nothing waits:
+ * there is one connection, and in WAL mode readers never wait for a writer.
+ */
+export const BUSY_TIMEOUT_MS = 100;
+
 /** Opens (creating if needed) `<dataDir>/facet.db` in WAL mode and runs pending migrations. */
 export function createSqliteStore(dataDir: string): Store {
   fs.mkdirSync(dataDir, { recursive: true });
@@ -59,7 +67,7 @@ export function createSqliteStore(dataDir: string): Store {
   // WAL + NORMAL is durable against process crashes; only an OS crash can lose the last commits.
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   migrate(db);
 
   const q = {
@@ -75,7 +83,11 @@ export function createSqliteStore(dataDir: string): Store {
     deleteLink: db.prepare<[string, number]>('DELETE FROM links WHERE code = ? AND version = ?'),
     keyByHash: db.prepare<[string], { id: string; user_id: string; kind: 'user' | 'partner' }>(
       'SELECT id, user_id, kind FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL'),
-    insertKey: db.prepare('INSERT INTO api_keys (id, key_hash, user_id, kind, label, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
+    insertKey: db.prepare('INSERT INTO api_keys (id, key_hash, user_id, kind, label, prefix, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    listKeys: db.prepare<[], { id: string; user_id: string; user_name: string; kind: 'user' | 'partner'; label: string; prefix: string | null; created_at: number; revoked_at: number | null }>(
+      'SELECT k.id, k.user_id, u.name AS user_name, k.kind, k.label, k.prefix, k.created_at, k.revoked_at FROM api_keys k JOIN users u ON u.id = k.user_id ORDER BY k.created_at, k.id'),
+    revokeKey: db.prepare<[number, string]>('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
+    userByName: db.prepare<[string], UserRow>('SELECT * FROM users WHERE name = ? ORDER BY created_at LIMIT 1'),
     userById: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
     insertUser: db.prepare('INSERT INTO users (id, name, email, avatar_url, created_at) VALUES (?, ?, ?, ?, ?)'),
     insertTeam: db.prepare('INSERT INTO teams (id, name, created_at) VALUES (?, ?, ?)'),
@@ -112,6 +124,8 @@ export function createSqliteStore(dataDir: string): Store {
     for (const [rowId, n] of perLink) q.bumpClicks.run(n, rowId);
     for (const [k, n] of rollups) q.bumpDaily.run(...(JSON.parse(k) as [number, string, string, string]), n);
   });
+
+  const writeProbe = db.transaction(() => q.anyUser.get());
 
   const createTeam = db.transaction((team: { id: string; name: string; createdAt: Date }, members: { userId: string; role: string }[]) => {
     q.insertTeam.run(team.id, team.name, team.createdAt.getTime());
@@ -169,12 +183,25 @@ export function createSqliteStore(dataDir: string): Store {
         return row ? { keyId: row.id, userId: row.user_id, kind: row.kind } : null;
       },
       async insert(key, now) {
-        q.insertKey.run(key.id, key.hash, key.userId, key.kind, key.label, now.getTime());
+        q.insertKey.run(key.id, key.hash, key.userId, key.kind, key.label, key.prefix ?? null, now.getTime());
+      },
+      async list() {
+        return q.listKeys.all().map((k) => ({
+          id: k.id, userId: k.user_id, userName: k.user_name, kind: k.kind, label: k.label, prefix: k.prefix,
+          createdAt: new Date(k.created_at), revokedAt: k.revoked_at === null ? null : new Date(k.revoked_at),
+        }));
+      },
+      async revoke(id, now) {
+        return q.revokeKey.run(now.getTime(), id).changes > 0;
       },
     },
     users: {
       async findById(id) {
         const row = q.userById.get(id);
+        return row ? toUser(row) : null;
+      },
+      async findByName(name) {
+        const row = q.userByName.get(name);
         return row ? toUser(row) : null;
       },
       async teamsOf(userId) {
@@ -207,7 +234,9 @@ export function createSqliteStore(dataDir: string): Store {
       return q.anyUser.get() === undefined;
     },
     async ping() {
-      db.prepare('SELECT 1').get();
+      // Takes the write lock and reads a row without writing: fails while another process holds
+      // the lock or the file cannot be read, which `SELECT 1` (it touches no file) would not notice.
+      writeProbe.immediate();
     },
     async close() {
       if (db.open) db.close();
