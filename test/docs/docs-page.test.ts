@@ -52,7 +52,7 @@ describeWithBrowser('the /docs page in headless Chromium', () => {
     for (const expected of ['/{code}', '/api/links', '/api/links/{code}', '/api/links/{code}/stats', '/api/me', '/api/teams/{id}', '/api/dashboard']) {
       expect(paths).toContain(expected);
     }
-    const text = await page.evaluate(() => document.body.innerText);
+    const text = await page.innerText('body');
     const options = await page.$$eval('select option', (nodes) => nodes.map((n) => n.textContent ?? ''));
     for (const type of [SUMMARY, FULL, PARTNER_V3, 'application/problem+json']) {
       expect(options.some((o) => o.includes(type)) || text.includes(type)).toBe(true);
