@@ -5,6 +5,7 @@ import type { Express } from 'express';
 import type { ShapeContext } from '../representations/context';
 import type { Registry } from '../representations/registry';
 import type { Config } from './config';
+import { DEFAULT_RATE_LIMITS } from './config';
 import { createAnalyticsService } from './domain/analytics';
 import type { AnalyticsService } from './domain/analytics';
 import type { ClickRecorder } from './domain/clicks';
@@ -21,8 +22,12 @@ import type { Metrics } from './observability/metrics';
 import { createAuthenticator } from './http/auth';
 import { bundleOpenApi } from './http/openapi-bundle';
 import { requestLogger } from './http/request-log';
+import { VARY } from './http/negotiation/middleware';
 import { createDocsRouter } from './http/routes/docs';
 import { createErrorHandler, notFoundHandler } from './http/error-handler';
+import { limitRequestTarget } from './http/limits';
+import { createRateLimiter } from './http/rate-limit';
+import type { RateLimitOptions } from './http/rate-limit';
 import { countingCache, createBodyCache } from './http/respond';
 import { createAccountRouter } from './http/routes/account';
 import { createDashboardRouter } from './http/routes/dashboard';
@@ -45,6 +50,8 @@ export interface AppDeps {
   registry: Registry;
   clicks: ClickRecorder;
   services?: Partial<Services>;
+  /** Rate limits of writes and redirects; DEFAULT_RATE_LIMITS when not given. */
+  rateLimits?: RateLimitOptions;
   now?: () => Date;
   /** Structured logger; silent when not given. */
   logger?: Logger;
@@ -79,10 +86,18 @@ export function createApp(deps: AppDeps): Express {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     next();
   });
+  app.use(limitRequestTarget);
   app.use(createMetaRouter({ registry, store, openapi, metrics }));
   app.use(createDocsRouter(bundleOpenApi(openapi.toString(), registry.schemas)));
+  // Every /api resource is negotiated, so every answer there — a 401 before negotiation included —
+  // tells caches what it depends on.
+  app.use('/api', function varyOnNegotiation(_req, res, next) {
+    res.setHeader('Vary', VARY);
+    next();
+  });
   // Only the API authenticates: a short link keeps working for a client holding a stale key.
   app.use('/api', createAuthenticator(store.keys));
+  app.use(createRateLimiter(deps.rateLimits ?? DEFAULT_RATE_LIMITS));
   app.use(createStatsRouter({ links: services.links, analytics: services.analytics, registry, ctx }));
   app.use(createLinksRouter({
     links: services.links,

@@ -2,6 +2,8 @@ import { LOG_LEVELS } from './observability/logger';
 
 /** Service configuration, read once from the environment and validated. */
 export interface Config {
+  /** Requests allowed per window on writes and redirects. */
+  rateLimits: RateLimits;
   port: number;
   host: string | undefined;
   dataDir: string;
@@ -23,6 +25,20 @@ export interface Config {
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
   logLevel: string;
 }
+
+/** Rate limits of writes and redirects (src/http/rate-limit.ts): requests per fixed window; 0 turns a limit off. */
+export interface RateLimits {
+  windowSeconds: number;
+  /** POST, PATCH and DELETE per API key. */
+  writesPerKey: number;
+  /** POST, PATCH and DELETE per client address, with or without a key. */
+  writesPerAddress: number;
+  /** Short-link visits (`GET /{code}`) per client address. */
+  redirectsPerAddress: number;
+}
+
+/** Generous enough that a person, an integration or the demo never meets them; a flood does. */
+export const DEFAULT_RATE_LIMITS: RateLimits = { windowSeconds: 60, writesPerKey: 600, writesPerAddress: 1200, redirectsPerAddress: 6000 };
 
 /** Thrown for a bad configuration value; main prints it and exits. */
 export class ConfigError extends Error {}
@@ -70,6 +86,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (seed !== 'true' && seed !== 'false') throw new ConfigError(`SEED_DEMO_DATA must be true or false, got "${seed}"`);
   if (production && seed === 'true') throw new ConfigError('SEED_DEMO_DATA=true is refused in production: demo keys never reach production');
   return {
+    rateLimits: {
+      windowSeconds: integer(env, 'RATE_LIMIT_WINDOW_SECONDS', DEFAULT_RATE_LIMITS.windowSeconds, 1, 86400),
+      writesPerKey: integer(env, 'RATE_LIMIT_WRITES_PER_KEY', DEFAULT_RATE_LIMITS.writesPerKey, 0, 1e9),
+      writesPerAddress: integer(env, 'RATE_LIMIT_WRITES_PER_ADDRESS', DEFAULT_RATE_LIMITS.writesPerAddress, 0, 1e9),
+      redirectsPerAddress: integer(env, 'RATE_LIMIT_REDIRECTS_PER_ADDRESS', DEFAULT_RATE_LIMITS.redirectsPerAddress, 0, 1e9),
+    },
     port,
     host: env.HOST || undefined,
     dataDir: env.DATA_DIR || './data',

@@ -1,4 +1,3 @@
-import http from 'node:http';
 import path from 'node:path';
 import { buildRegistry } from '../representations/registry';
 import { createApp } from './app';
@@ -8,6 +7,7 @@ import { DEMO_KEYS, seedDemoData } from './domain/seed';
 import { createLogger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
 import { handleClientError } from './http/client-error';
+import { createServer } from './http/server';
 import { createSqliteStore } from './store/sqlite/sqlite-store';
 
 async function main(): Promise<void> {
@@ -26,8 +26,8 @@ async function main(): Promise<void> {
     onError: (err) => logger.error({ err }, 'click batch failed; kept for the next flush'),
     onBatch: (size, lagMs) => metrics.observeClickBatch(size, lagMs / 1000),
   });
-  const app = createApp({ config, store, registry, clicks, logger, metrics });
-  const server = http.createServer(app);
+  const app = createApp({ config, store, registry, clicks, logger, metrics, rateLimits: config.rateLimits });
+  const server = createServer(app); // req/res born with Express's prototypes: see src/http/server.ts
   server.on('clientError', handleClientError);
   server.listen(config.port, config.host, () => {
     info(`facet listening on ${config.publicBaseUrl} (data in ${path.resolve(config.dataDir)})`);

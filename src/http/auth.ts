@@ -24,7 +24,10 @@ export function createAuthenticator(keys: KeyRepository): RequestHandler {
     if (header === undefined) return next();
     const match = BEARER.exec(header);
     if (!match) throw invalidKey('The Authorization header must be "Bearer <key>".');
-    // The lookup is by hash, so comparison time says nothing about the secret.
+    // No secret is ever compared, so no timingSafeEqual is needed: the key is found by the SHA-256
+    // of what was presented (an indexed equality lookup, here and in the LRU). How long that takes
+    // depends only on the hash, and steering a hash towards a stored one needs a preimage, so timing
+    // reveals nothing about any key. Nor is the header logged or echoed in a problem.
     const hash = hashKey(match[1]!);
     let principal = known.get(hash);
     if (!principal) {

@@ -6,9 +6,11 @@ import { buildRegistry } from '../../representations/registry';
 import type { Registry } from '../../representations/registry';
 import { createApp } from '../../src/app';
 import type { Services } from '../../src/app';
+import { DEFAULT_RATE_LIMITS } from '../../src/config';
 import { createClickRecorder } from '../../src/domain/clicks';
 import type { ClickRecorder } from '../../src/domain/clicks';
 import { hashKey } from '../../src/domain/keys';
+import type { RateLimitOptions } from '../../src/http/rate-limit';
 import { DEMO_KEYS, seedDemoData } from '../../src/domain/seed';
 import type { Store } from '../../src/store/repository';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store';
@@ -31,7 +33,7 @@ export interface TestApp {
 }
 
 /** A real app on a real SQLite file in a fresh temporary folder, seeded with the demo data at FIXED_NOW. */
-export async function createTestApp(options: { now?: () => Date; seed?: boolean; services?: (store: Store) => Partial<Services>; budgetMs?: number; log?: (message: string, err: unknown) => void } = {}): Promise<TestApp> {
+export async function createTestApp(options: { now?: () => Date; seed?: boolean; services?: (store: Store) => Partial<Services>; budgetMs?: number; log?: (message: string, err: unknown) => void; rateLimits?: Partial<RateLimitOptions> } = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'facet-test-'));
   const store = createSqliteStore(dataDir);
   if (options.seed !== false) {
@@ -43,6 +45,7 @@ export async function createTestApp(options: { now?: () => Date; seed?: boolean;
   const app = createApp({
     config: { publicBaseUrl: BASE_URL, representationCacheBytes: 1024 * 1024, publicMaxAgeSeconds: 60, countryHeader: 'cf-ipcountry', dashboardBudgetMs: options.budgetMs ?? 1000 },
     services: options.services?.(store),
+    rateLimits: { ...DEFAULT_RATE_LIMITS, ...options.rateLimits },
     store,
     registry,
     clicks,

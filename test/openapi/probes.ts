@@ -1,7 +1,11 @@
+import http from 'node:http';
+import Database from 'better-sqlite3';
 import type { Express } from 'express';
 import request from 'supertest';
 import type { Response, Test } from 'supertest';
 import { FULL, PARTNER_V3, SUMMARY } from '../../representations/media-types';
+import { handleClientError } from '../../src/http/client-error';
+import { MAX_ACCEPT_RANGES, MAX_REQUEST_TARGET } from '../../src/http/limits';
 import { createTestApp, KEYS } from '../helpers/test-app';
 
 /** One request that exercises one documented response of one operation. */
@@ -45,6 +49,52 @@ async function etagOf(app: Express, path: string, authorization?: string): Promi
   const req = request(app).get(path);
   if (authorization) req.set('Authorization', authorization);
   return (await req).headers.etag as string;
+}
+
+/** Every documented operation with a URL that reaches it, for the limits every request is held to. */
+const OPERATIONS: [method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, url: string][] = [
+  ['GET', '/{code}', '/facet'], ['GET', '/api/links', '/api/links'], ['POST', '/api/links', '/api/links'],
+  ['GET', '/api/links/{code}', '/api/links/facet'], ['PATCH', '/api/links/{code}', '/api/links/facet'], ['DELETE', '/api/links/{code}', '/api/links/facet'],
+  ['GET', '/api/links/{code}/stats', '/api/links/facet/stats'], ['GET', '/api/me', '/api/me'], ['GET', '/api/teams/{id}', '/api/teams/team_demo'],
+  ['GET', '/api/dashboard', '/api/dashboard'], ['GET', '/openapi.yaml', '/openapi.yaml'],
+  ['GET', '/representations/{folder}/{file}', '/representations/link/summary.schema.json'], ['GET', '/metrics', '/metrics'],
+  ['GET', '/docs', '/docs'], ['GET', '/healthz', '/healthz'], ['GET', '/readyz', '/readyz'],
+];
+const NEEDS_STORE = OPERATIONS.filter(([, path]) => path === '/{code}' || path.startsWith('/api/'));
+const WRITES_AND_REDIRECTS = OPERATIONS.filter(([method, path]) => method !== 'GET' || path === '/{code}');
+const NEGOTIATED_GETS = ['/api/links/{code}', '/api/links/{code}/stats', '/api/me', '/api/teams/{id}', '/api/dashboard'];
+
+const call = (target: Express | http.Server, method: string, url: string) => request(target)[method.toLowerCase() as 'get'](url);
+
+/** The app behind a server wired as main.ts wires it: what Node's parser refuses is answered too. */
+function withClientErrors(app: Express): http.Server {
+  const server = http.createServer(app);
+  server.on('clientError', handleClientError);
+  return server;
+}
+
+/** Sends a request to an app whose store fails every read with an I/O error, as a failing disk would. */
+async function withFailingStore(method: string, url: string): Promise<Response> {
+  const broken = await createTestApp({ seed: false });
+  const ioError = () => Promise.reject(new Database.SqliteError('disk I/O error', 'SQLITE_IOERR_READ'));
+  broken.store.keys.findByHash = ioError;
+  broken.store.links.findByCode = ioError;
+  try {
+    return await send(call(broken.app, method, url).set('Authorization', user));
+  } finally {
+    await broken.close();
+  }
+}
+
+/** Sends a request twice to an app allowing one write and one visit per client address; returns the second answer. */
+async function pastTheRateLimit(method: string, url: string): Promise<Response> {
+  const limited = await createTestApp({ seed: false, rateLimits: { writesPerAddress: 1, redirectsPerAddress: 1 } });
+  try {
+    await send(call(limited.app, method, url));
+    return await send(call(limited.app, method, url));
+  } finally {
+    await limited.close();
+  }
 }
 
 /** Probes of every documented response; each runs on its own, in any order, against the seeded app. */
@@ -171,6 +221,25 @@ export const PROBES: Probe[] = [
       return send(request(broken.app).get('/readyz'));
     },
   },
+  ...OPERATIONS.map(([method, path, url]): Probe => ({
+    op: `${method} ${path}`, status: 414, when: `for a request target over ${MAX_REQUEST_TARGET} characters`,
+    run: (app) => send(call(app, method, `${url}?pad=${'x'.repeat(MAX_REQUEST_TARGET)}`)),
+  })),
+  ...OPERATIONS.map(([method, path, url]): Probe => ({
+    op: `${method} ${path}`, status: 431, when: `for header fields over ${http.maxHeaderSize} bytes`,
+    run: (app) => send(call(withClientErrors(app), method, url).set('X-Padding', 'a'.repeat(http.maxHeaderSize))),
+  })),
+  ...NEEDS_STORE.map(([method, path, url]): Probe => ({
+    op: `${method} ${path}`, status: 503, when: 'while the store fails with an I/O error', run: () => withFailingStore(method, url),
+  })),
+  ...WRITES_AND_REDIRECTS.map(([method, path, url]): Probe => ({
+    op: `${method} ${path}`, status: 429, when: 'past the rate limit of its client address', run: () => pastTheRateLimit(method, url),
+  })),
+  ...OPERATIONS.filter(([method, path]) => method === 'GET' && NEGOTIATED_GETS.includes(path)).map(([method, path, url]): Probe => ({
+    op: `${method} ${path}`, status: 400, when: `for an Accept of more than ${MAX_ACCEPT_RANGES} ranges`,
+    run: (app) => send(call(app, method, url).set('Authorization', user).set('Accept', 'text/plain, '.repeat(MAX_ACCEPT_RANGES + 1))),
+  })),
+  { op: 'GET /{code}', status: 400, when: 'for a code that is not well-formed percent-encoding', run: (app) => send(request(app).get('/%ZZ')) },
 ];
 
 /** A concrete URL for each documented path, to try the methods it does not document. */

@@ -51,5 +51,10 @@ export function createRedirectRouter(deps: RedirectDeps): Router {
     res.statusCode = 302;
     res.end();
   });
+  // Express would answer OPTIONS of this GET route itself (200, text/html "GET, HEAD"); outside
+  // /api the contract has no OPTIONS, so it is the 404 every other unsupported method gets.
+  router.options('/:code', function noOptions(req) {
+    throw new HttpError('not-found', `No resource at ${req.path}.`);
+  });
   return router;
 }

@@ -92,7 +92,8 @@ export function createSqliteStore(dataDir: string): Store {
     insertUser: db.prepare('INSERT INTO users (id, name, email, avatar_url, created_at) VALUES (?, ?, ?, ?, ?)'),
     insertTeam: db.prepare('INSERT INTO teams (id, name, created_at) VALUES (?, ?, ?)'),
     insertMember: db.prepare('INSERT INTO team_members (team_id, user_id, role) VALUES (?, ?, ?)'),
-    insertClick: db.prepare('INSERT INTO clicks (link_row_id, at, device, country, referrer) VALUES (?, ?, ?, ?, ?)'),
+    insertClick: db.prepare<[number, number, string, string, string | null, number]>(
+      'INSERT INTO clicks (link_row_id, at, device, country, referrer) SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM links WHERE row_id = ?)'),
     bumpClicks: db.prepare<[number, number]>('UPDATE links SET click_count = click_count + ? WHERE row_id = ?'),
     anyUser: db.prepare('SELECT 1 FROM users LIMIT 1'),
     bumpDaily: db.prepare(
@@ -113,7 +114,9 @@ export function createSqliteStore(dataDir: string): Store {
     const perLink = new Map<number, number>();
     const rollups = new Map<string, number>();
     for (const c of clicks) {
-      q.insertClick.run(c.linkRowId, c.at.getTime(), c.device, c.country, c.referrer);
+      // A link deleted between the visit and the flush takes its click along (as ON DELETE CASCADE
+      // took the earlier ones); failing on it would fail, and keep retrying, the whole batch.
+      if (q.insertClick.run(c.linkRowId, c.at.getTime(), c.device, c.country, c.referrer, c.linkRowId).changes === 0) continue;
       perLink.set(c.linkRowId, (perLink.get(c.linkRowId) ?? 0) + 1);
       const day = c.at.toISOString().slice(0, 10);
       for (const key of [[c.linkRowId, day, 'total', ''], [c.linkRowId, day, 'device', c.device], [c.linkRowId, day, 'country', c.country], [c.linkRowId, day, 'referrer', c.referrer ?? '']]) {

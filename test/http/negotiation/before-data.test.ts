@@ -44,3 +44,16 @@ describe('rule 6: negotiation runs before any data is loaded', () => {
     expect(res.text ?? '').toBe('');
   });
 });
+
+describe('Vary on errors of negotiated URLs', () => {
+  it.each([
+    ['a 401 for a missing key', '/api/links', {}, 401, 'unauthorized'],
+    ['a 401 for a bad key', '/api/links/facet', { Authorization: 'Bearer nope' }, 401, 'invalid-key'],
+    ['a 404 for an unknown link', '/api/links/no-such-code', {}, 404, 'not-found'],
+    ['a 404 for an unknown API path', '/api/nothing-here', {}, 404, 'not-found'],
+  ] as const)('is sent on %s', async (_name, path, headers, status, code) => {
+    const res = await request(t.app).get(path).set(headers);
+    expectProblem(t.registry, res, status, code);
+    expect(res.headers.vary).toBe('Accept, X-Client-Platform, Authorization');
+  });
+});

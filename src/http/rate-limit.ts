@@ -1,0 +1,118 @@
+import type { Request, RequestHandler } from 'express';
+import { LRUCache } from 'lru-cache';
+import type { RateLimits } from '../config';
+import { CODE_PATTERN, isReservedCode } from '../domain/codes';
+import { HttpError } from './problems';
+import { stateOf } from './state';
+
+/** Rate limits plus what tests replace: the clock windows are measured with, and the memory bound. */
+export interface RateLimitOptions extends RateLimits {
+  /** Milliseconds since the epoch; `Date.now` by default. */
+  clock?: () => number;
+  /** Partitions (keys or addresses) remembered per policy; the least recently seen are forgotten first. */
+  maxPartitions?: number;
+}
+
+/** A fixed window of one partition: when it started and how many requests it has counted. */
+interface Window {
+  start: number;
+  used: number;
+}
+
+/** One quota policy (draft-ietf-httpapi-ratelimit-headers): `quota` requests per window per partition. */
+interface Policy {
+  name: string;
+  quota: number;
+  windows: LRUCache<string, Window>;
+}
+
+interface Usage {
+  policy: Policy;
+  remaining: number;
+  resetSeconds: number;
+  exceeded: boolean;
+}
+
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** A visit of a short link: GET or HEAD of one path segment that can be a code. */
+function isRedirect(req: Request): boolean {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  const segment = /^\/([^/]+)$/.exec(req.path)?.[1];
+  return segment !== undefined && CODE_PATTERN.test(segment) && !isReservedCode(segment);
+}
+
+/**
+ * The client's address as a partition: IPv4 as is (also when IPv4-mapped), IPv6 by its /64,
+ * since one host usually holds a whole /64 and could otherwise rotate past any per-address limit.
+ */
+export function addressPartition(address: string | undefined): string {
+  if (!address) return 'unknown';
+  const ip = address.replace(/%.*$/, '').toLowerCase();
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(ip);
+  if (mapped) return mapped[1]!;
+  if (!ip.includes(':')) return ip;
+  const [head = '', tail] = ip.split('::');
+  const groups = (part: string) => (part === '' ? [] : part.split(':').flatMap((g) => (g.includes('.') ? ['0', '0'] : [g])));
+  const left = groups(head);
+  const right = tail === undefined ? [] : groups(tail);
+  const all = [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  return `${all.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}
+
+function take(policy: Policy, partition: string, now: number, windowMs: number): Usage {
+  let window = policy.windows.get(partition);
+  if (!window || now - window.start >= windowMs) {
+    window = { start: now, used: 0 };
+    policy.windows.set(partition, window);
+  }
+  window.used += 1;
+  return {
+    policy,
+    remaining: Math.max(0, policy.quota - window.used),
+    resetSeconds: Math.max(1, Math.ceil((window.start + windowMs - now) / 1000)),
+    exceeded: window.used > policy.quota,
+  };
+}
+
+/**
+ * Fixed-window rate limiting of writes (POST, PUT, PATCH, DELETE: per API key and per client
+ * address) and of short-link visits (per address). Every limited response carries
+ * `RateLimit-Policy` and `RateLimit` (draft-ietf-httpapi-ratelimit-headers); one over a quota is
+ * a 429 problem with `Retry-After` (RFC 6585 §4). Memory is bounded by an LRU per policy; a
+ * forgotten partition starts a fresh window. Runs after authentication, so the key is known.
+ */
+export function createRateLimiter(options: RateLimitOptions): RequestHandler {
+  const clock = options.clock ?? Date.now;
+  const windowMs = options.windowSeconds * 1000;
+  const max = options.maxPartitions ?? 100_000;
+  const policy = (name: string, quota: number): Policy | null =>
+    quota > 0 ? { name, quota, windows: new LRUCache<string, Window>({ max }) } : null;
+  const writesPerKey = policy('writes-per-key', options.writesPerKey);
+  const writesPerAddress = policy('writes-per-address', options.writesPerAddress);
+  const redirectsPerAddress = policy('redirects-per-address', options.redirectsPerAddress);
+
+  return function rateLimit(req, res, next) {
+    const checks: [Policy, string][] = [];
+    if (WRITES.has(req.method)) {
+      const principal = stateOf(res).principal;
+      if (writesPerKey && principal) checks.push([writesPerKey, principal.keyId]);
+      if (writesPerAddress) checks.push([writesPerAddress, addressPartition(req.ip ?? req.socket.remoteAddress)]);
+    } else if (redirectsPerAddress && isRedirect(req)) {
+      checks.push([redirectsPerAddress, addressPartition(req.ip ?? req.socket.remoteAddress)]);
+    }
+    if (checks.length === 0) return next();
+
+    const now = clock();
+    const usages = checks.map(([p, partition]) => take(p, partition, now, windowMs));
+    res.setHeader('RateLimit-Policy', usages.map((u) => `${u.policy.name};q=${u.policy.quota};w=${options.windowSeconds}`).join(', '));
+    res.setHeader('RateLimit', usages.map((u) => `${u.policy.name};r=${u.remaining};t=${u.resetSeconds}`).join(', '));
+    const exceeded = usages.filter((u) => u.exceeded);
+    if (exceeded.length > 0) {
+      const wait = Math.max(...exceeded.map((u) => u.resetSeconds));
+      const names = exceeded.map((u) => `${u.policy.name} (${u.policy.quota} per ${options.windowSeconds} s)`).join(' and ');
+      throw new HttpError('rate-limited', `Over the quota ${names}; retry in ${wait} s.`, { headers: { 'Retry-After': String(wait) } });
+    }
+    next();
+  };
+}
