@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     flushMs: config.clickFlushMs,
     onError: (err) => logger.error({ err }, 'click batch failed; kept for the next flush'),
     onBatch: (size, lagMs) => metrics.observeClickBatch(size, lagMs / 1000),
+    onDrop: (click) => logger.warn({ linkRowId: click.linkRowId }, 'click dropped: the store has refused clicks for too long'),
   });
   const app = createApp({ config, store, registry, clicks, logger, metrics, rateLimits: config.rateLimits });
   const server = createServer(app); // req/res born with Express's prototypes: see src/http/server.ts

@@ -14,9 +14,18 @@ export interface ClickRecorder {
 /** Batches clicks: written every `flushMs`, or at once when `maxBatch` are pending. */
 export function createClickRecorder(
   repo: ClickRepository,
-  options: { flushMs: number; maxBatch?: number; onError: (err: unknown) => void; onBatch?: (size: number, lagMs: number) => void },
+  options: {
+    flushMs: number;
+    maxBatch?: number;
+    /** Clicks held while the store refuses them; past this, new clicks are dropped (and reported) rather than memory grown. */
+    maxPending?: number;
+    onError: (err: unknown) => void;
+    onBatch?: (size: number, lagMs: number) => void;
+    onDrop?: (click: Click) => void;
+  },
 ): ClickRecorder {
   const maxBatch = options.maxBatch ?? 200;
+  const maxPending = options.maxPending ?? 100_000;
   let buffer: Click[] = [];
   let writing: Promise<void> = Promise.resolve();
 
@@ -27,7 +36,8 @@ export function createClickRecorder(
     // Batches are written one after another so a slow write never reorders clicks.
     writing = writing.then(async () => {
       await repo.insertBatch(batch);
-      options.onBatch?.(batch.length, Date.now() - Math.min(...batch.map((c) => c.at.getTime())));
+      const oldest = batch.reduce((min, c) => Math.min(min, c.at.getTime()), Infinity);
+      options.onBatch?.(batch.length, Date.now() - oldest);
     }).catch((err: unknown) => {
       buffer = batch.concat(buffer); // keep them for the next attempt rather than lose them
       options.onError(err);
@@ -40,6 +50,10 @@ export function createClickRecorder(
 
   return {
     record(click) {
+      if (buffer.length >= maxPending) {
+        options.onDrop?.(click);
+        return;
+      }
       buffer.push(click);
       if (buffer.length >= maxBatch) void flush();
     },

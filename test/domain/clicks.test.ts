@@ -70,3 +70,17 @@ describe('click batch reporting', () => {
     expect(reports[0]![1]).toBeGreaterThanOrEqual(5_000);
   });
 });
+
+describe('a store that keeps refusing clicks', () => {
+  it('holds at most maxPending clicks and reports the ones it has to drop', async () => {
+    const { repo, batches } = memoryRepo(1_000);
+    const dropped: Click[] = [];
+    const recorder = createClickRecorder(repo, { flushMs: 60_000, maxBatch: 1_000, maxPending: 5, onError: () => undefined, onDrop: (c) => dropped.push(c) });
+    for (let i = 0; i < 8; i += 1) recorder.record(click(i));
+    expect(recorder.pending()).toBe(5);
+    expect(dropped.map((c) => c.linkRowId)).toEqual([5, 6, 7]);
+    await recorder.flush();
+    expect(batches).toHaveLength(0);
+    expect(recorder.pending()).toBe(5);
+  });
+});
