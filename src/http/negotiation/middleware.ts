@@ -5,15 +5,33 @@ import { HttpError } from '../problems';
 import { stateOf } from '../state';
 import { defaultRepresentation } from './default-representation';
 import { negotiate } from './negotiate';
+import type { Negotiated } from './negotiate';
 
 /** Every negotiated response varies on these; the credential decides the default (partner pin). */
 export const VARY = 'Accept, X-Client-Platform, Authorization';
+
+const MEMO_ENTRIES = 256;
+const MEMO_KEY_MAX = 256;
 
 /**
  * Negotiates a resource's representation before any data is loaded (rule 6): sets `Vary`,
  * records the choice, or answers 406 listing the acceptable types (rule 5).
  */
 export function negotiated(offers: readonly VendorType[]): RequestHandler {
+  // negotiate() is pure, so its outcome is remembered per (default, Accept): clients send a handful
+  // of distinct values. Bounded in entries and key length, so varied spellings cost only a miss.
+  const memo = new Map<string, Negotiated>();
+  const negotiateOnce = (accept: string | undefined, defaultType: VendorType): Negotiated => {
+    if (accept !== undefined && accept.length > MEMO_KEY_MAX) return negotiate(accept, offers, defaultType);
+    const key = accept === undefined ? defaultType : `${defaultType} ${accept}`;
+    let outcome = memo.get(key);
+    if (outcome === undefined) {
+      outcome = negotiate(accept, offers, defaultType);
+      if (memo.size >= MEMO_ENTRIES) memo.clear();
+      memo.set(key, outcome);
+    }
+    return outcome;
+  };
   return function negotiateRepresentation(req, res, next) {
     res.setHeader('Vary', VARY);
     checkAcceptRanges(req.headers.accept);
@@ -22,10 +40,10 @@ export function negotiated(offers: readonly VendorType[]): RequestHandler {
       keyKind: state.principal?.kind ?? null,
       platform: req.headers['x-client-platform'] as string | undefined,
     });
-    const outcome = negotiate(req.headers.accept, offers, defaultType);
+    const outcome = negotiateOnce(req.headers.accept, defaultType);
     if (!outcome.ok) {
       throw new HttpError('not-acceptable', `This resource is available as: ${outcome.acceptable.join(', ')}.`, {
-        acceptable: outcome.acceptable,
+        acceptable: [...outcome.acceptable],
       });
     }
     state.type = outcome.type;

@@ -33,6 +33,7 @@ export interface LinksRouteDeps {
 const PAGE_SIZE: Record<VendorType, number> = { [SUMMARY]: 20, [FULL]: 50, [PARTNER_V3]: 25 };
 const MAX_PAGE_SIZE = 100;
 const PRIVATE = 'private, no-cache';
+const VERSION_TAGS = 10_000;
 
 /** Routes of `/api/links`: the public card, the caller's listing, create, update, delete. */
 export function createLinksRouter(deps: LinksRouteDeps): Router {
@@ -46,13 +47,22 @@ export function createLinksRouter(deps: LinksRouteDeps): Router {
   // A link ETag is `"<version tag>.<clicks><state>.<representation>"`, built from what the
   // representation depends on, never from its bytes. The version tag names the link's editable
   // state (identity + version + registry fingerprint); clicks and expiry change the body too.
-  const versionTag = (link: Link) =>
-    createHash('sha1').update(`${registry.fingerprint}:${link.rowId}:${link.version}`).digest('base64url').slice(0, 16);
+  // No hashing on the hot path: each (row, version)'s tag is hashed once and remembered (bounded).
+  const versionTags = new Map<string, string>();
+  const versionTag = (link: Link) => {
+    const id = `${link.rowId}:${link.version}`;
+    let tag = versionTags.get(id);
+    if (tag === undefined) {
+      tag = createHash('sha1').update(`${registry.fingerprint}:${id}`).digest('base64url').slice(0, 16);
+      if (versionTags.size >= VERSION_TAGS) versionTags.clear();
+      versionTags.set(id, tag);
+    }
+    return tag;
+  };
   const stateKey = (link: Link, type: VendorType) => {
     const expired = link.expiresAt !== null && link.expiresAt.getTime() <= deps.now().getTime();
     return `${versionTag(link)}.${link.clickCount.toString(36)}${expired ? 'x' : 'a'}.${SHORT_NAME[type]}`;
   };
-  const etagOf = (link: Link, type: VendorType) => `"${stateKey(link, type)}"`;
   // A write precondition protects the editable state: a click between GET and PATCH is no conflict.
   const isCurrentVersion = (link: Link) => (tag: string) => tag.slice(1).split('.')[0] === versionTag(link);
   const codeParam = (req: Request) => {
@@ -64,12 +74,13 @@ export function createLinksRouter(deps: LinksRouteDeps): Router {
   function sendLink(req: Request, res: Response, link: Link, cacheControl: string, extra: { status?: 201; location?: string } = {}) {
     const type = chosenType(res);
     const path = `/api/links/${link.code}`;
+    const key = stateKey(link, type);
     sendRepresentation(req, res, cache, {
       type,
-      etag: etagOf(link, type),
+      etag: `"${key}"`,
       cacheControl,
       alternates: alternatesHeader(path, linkReps.offers, type),
-      cacheKey: `link:${stateKey(link, type)}`,
+      cacheKey: `link:${key}`,
       body: () => linkReps.get(type).shape(link, ctx()),
       ...extra,
     });

@@ -1,0 +1,117 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fetchFixtures } from './fixtures';
+import { loadTool, runLoad } from './load';
+import { describeMachine } from './machine';
+import { probe } from './probe';
+import { startServer } from './processes';
+import type { ServerProcess } from './processes';
+import { judgeTargets, renderReport, renderScenario, SERVERS } from './report';
+import type { ScenarioResult, ServerName } from './report';
+import { watchRss } from './rss';
+import { SCENARIOS } from './scenarios';
+
+const PROJECT = path.join(__dirname, '..', '..');
+const SERVER_CPU = 0;
+const LOAD_CPU = 1;
+
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+/** Knobs, all optional: shorter runs while developing, a subset of scenarios or servers, a CPU profile of Facet. */
+const settings = {
+  seconds: env('BENCH_SECONDS', 3),
+  runs: env('BENCH_RUNS', 3),
+  warmup: env('BENCH_WARMUP', 2),
+  connections: env('BENCH_CONNECTIONS', 32),
+  only: process.env.BENCH_ONLY?.split(',').map((s) => s.trim()),
+  servers: (process.env.BENCH_SERVERS?.split(',') ?? [...SERVERS]) as ServerName[],
+  cpuProfileDir: process.env.BENCH_CPU_PROF,
+  cacheBytes: env('REPRESENTATION_CACHE_BYTES', 16 * 2 ** 20),
+};
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+async function main(): Promise<void> {
+  const tool = loadTool();
+  const scenarios = SCENARIOS.filter((s) => !settings.only || settings.only.some((o) => s.name.includes(o)));
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'facet-bench-'));
+  const started: ServerProcess[] = [];
+  try {
+    const facet = await startServer({
+      name: 'facet', script: path.join(PROJECT, 'dist', 'src', 'main.js'), cpu: SERVER_CPU, ready: 'facet listening', logFile: path.join(work, 'facet.log'),
+      env: {
+        DATA_DIR: path.join(work, 'data'), NODE_ENV: 'development', SEED_DEMO_DATA: 'true', REPRESENTATION_CACHE_BYTES: String(settings.cacheBytes),
+        // All load comes from one address: the limiter still counts every redirect, but never trips.
+        RATE_LIMIT_REDIRECTS_PER_ADDRESS: '1000000000',
+        // The default level: every request is logged, as in production; readiness is read from the log.
+        LOG_LEVEL: 'info',
+      },
+      nodeArgs: settings.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(settings.cpuProfileDir)] : [],
+    });
+    started.push(facet);
+    const fixtures = await fetchFixtures(facet.url, SCENARIOS);
+    const fixtureFile = path.join(work, 'fixtures.json');
+    fs.writeFileSync(fixtureFile, JSON.stringify(fixtures));
+    const baselines: [ServerName, string][] = [['ceiling', 'ceiling.js'], ['naive', 'naive-express.js'], ['fastify', 'fastify.js']];
+    for (const [name, file] of baselines.filter(([n]) => settings.servers.includes(n))) {
+      started.push(await startServer({
+        name, script: path.join(__dirname, 'baselines', file), args: [fixtureFile], cpu: SERVER_CPU, ready: 'baseline listening', logFile: path.join(work, `${name}.log`),
+      }));
+    }
+    const active = started.filter((s) => settings.servers.includes(s.name as ServerName));
+    say(`load: ${tool}, ${settings.connections} connections, ${settings.runs} × ${settings.seconds} s per server after ${settings.warmup} s warm-up, interleaved`);
+
+    const results: ScenarioResult[] = [];
+    for (const scenario of scenarios) {
+      const result: ScenarioResult = { scenario, runs: {}, bodyBytes: {}, peakRss: {} };
+      const headers = new Map<string, Record<string, string>>();
+      for (const server of active) {
+        const p = await probe(server.name, server.url, scenario, fixtures);
+        headers.set(server.name, p.headers);
+        result.bodyBytes[server.name as ServerName] = p.bodyBytes;
+      }
+      const load = (server: ServerProcess, seconds: number) => runLoad(tool, {
+        url: server.url + scenario.path, headers: headers.get(server.name)!, seconds,
+        connections: settings.connections, maxRequests: 60_000 * seconds, cpu: LOAD_CPU,
+      });
+      for (const server of active) await load(server, settings.warmup);
+      for (let run = 0; run < settings.runs; run += 1) {
+        // Rotate the order each run so drift on a noisy machine hits every server alike.
+        const order = active.map((_, i) => active[(i + run) % active.length]!);
+        for (const server of order) {
+          const name = server.name as ServerName;
+          const rss = watchRss(server.pid);
+          const r = await load(server, settings.seconds);
+          const peak = rss.stop();
+          (result.runs[name] ??= []).push(r);
+          result.peakRss[name] = Math.max(result.peakRss[name] ?? 0, peak ?? 0) || null;
+        }
+      }
+      results.push(result);
+      say(`\n${renderScenario(result)}`);
+    }
+
+    const targets = judgeTargets(results, settings.cacheBytes);
+    say(`\n${targets.map((t) => t.text).join('\n')}`);
+    const method = `${tool}, ${settings.connections} connections, ${settings.warmup} s warm-up then ${settings.runs} runs × ${settings.seconds} s per server, `
+      + 'servers interleaved in rotating order; median of the runs; p50/p99 are medians of the runs\' percentiles; fresh seeded DATA_DIR; '
+      + 'baselines serve the bodies fetched from the running service; Facet runs its defaults (LOG_LEVEL=info, a log line per request; '
+      + `${(settings.cacheBytes / 2 ** 20).toFixed(0)} MiB representation cache) with the per-address redirect limit raised so one load generator never trips it`;
+    const report = renderReport(describeMachine(tool), method, results, targets);
+    // A partial run (BENCH_ONLY, BENCH_SERVERS) never overwrites the full results.
+    const complete = !settings.only && settings.servers.length === SERVERS.length;
+    const out = process.env.BENCH_RESULTS ?? (complete ? path.join(PROJECT, 'bench', 'RESULTS.md') : undefined);
+    if (out) {
+      fs.writeFileSync(out, report);
+      say(`\nwritten to ${out}`);
+    }
+  } finally {
+    for (const server of started.reverse()) await server.stop();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
