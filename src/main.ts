@@ -32,6 +32,7 @@ async function main(): Promise<void> {
   server.on('clientError', handleClientError);
   server.listen(config.port, config.host, () => {
     info(`facet listening on ${config.publicBaseUrl} (data in ${path.resolve(config.dataDir)})`);
+    logger.flush(); // whoever waits for this line (a supervisor, a test) need not wait for the buffer
   });
 
   let stopping = false;
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
     server.closeIdleConnections();
     await clicks.close();
     await store.close();
+    await new Promise<void>((resolve) => logger.flush(() => resolve()));
     process.exit(0);
   }
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

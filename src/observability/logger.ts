@@ -14,5 +14,9 @@ export function createLogger(options: { level: string; pretty?: boolean; destina
   const base = { level: options.level, base: { service: 'facet' } };
   if (options.destination) return pino(base, options.destination);
   if (options.pretty) return pino({ ...base, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } } });
-  return pino(base);
+  // Buffered writes: a log line per request must not cost a write(2) per request. The buffer is
+  // flushed at least every second, so a quiet service's lines still show promptly, and on exit.
+  const logger = pino(base, pino.destination({ dest: 1, sync: false, minLength: 4096 }));
+  setInterval(() => logger.flush(), 1000).unref();
+  return logger;
 }
