@@ -1,4 +1,4 @@
-import type { ClickRepository, DailyClicks } from '../store/repository';
+import type { ClickRepository, WindowClicks } from '../store/repository';
 import type { Link } from './types';
 
 /** Clicks of one link over a window of days, from the daily roll-ups. */
@@ -39,28 +39,30 @@ export function createAnalyticsService(clicks: ClickRepository, now: () => Date)
   return {
     async forLinks(links, days) {
       const window = windowDays(now(), days);
-      const rows = await clicks.daily(links.map((l) => l.rowId), window[0]!);
-      const byLink = new Map<number, DailyClicks[]>();
-      for (const row of rows) {
-        const list = byLink.get(row.linkRowId);
-        if (list) list.push(row);
-        else byLink.set(row.linkRowId, [row]);
+      const rows = await clicks.window(links.map((l) => l.rowId), window[0]!);
+      const perDay = new Map<number, Map<string, number>>();
+      for (const r of rows.perDay) {
+        const byDay = perDay.get(r.linkRowId) ?? new Map<string, number>();
+        byDay.set(r.day, r.clicks);
+        perDay.set(r.linkRowId, byDay);
+      }
+      const perValue = new Map<number, WindowClicks['perValue']>();
+      for (const r of rows.perValue) {
+        const list = perValue.get(r.linkRowId);
+        if (list) list.push(r);
+        else perValue.set(r.linkRowId, [r]);
       }
       const result = new Map<string, LinkStats>();
       for (const link of links) {
-        const perDay = new Map<string, number>();
+        const byDay = perDay.get(link.rowId);
         const dims = { device: new Map<string, number>(), country: new Map<string, number>(), referrer: new Map<string, number>() };
-        for (const row of byLink.get(link.rowId) ?? []) {
-          if (row.dimension === 'total') perDay.set(row.day, row.clicks);
-          else {
-            const key = row.dimension === 'referrer' && row.value === '' ? '(direct)' : row.value;
-            dims[row.dimension].set(key, (dims[row.dimension].get(key) ?? 0) + row.clicks);
-          }
+        for (const row of perValue.get(link.rowId) ?? []) {
+          dims[row.dimension].set(row.dimension === 'referrer' && row.value === '' ? '(direct)' : row.value, row.clicks);
         }
         result.set(link.code, {
           code: link.code,
           total: link.clickCount,
-          daily: window.map((date) => ({ date, clicks: perDay.get(date) ?? 0 })),
+          daily: window.map((date) => ({ date, clicks: byDay?.get(date) ?? 0 })),
           countries: sortedCounts(dims.country),
           devices: sortedCounts(dims.device),
           referrers: sortedCounts(dims.referrer),

@@ -51,23 +51,20 @@ export interface UserRepository {
   createTeam(team: { id: string; name: string; createdAt: Date }, members: { userId: string; role: string }[]): Promise<void>;
 }
 
-/** One roll-up row: clicks of a link on a UTC day for one value of a dimension. */
-export interface DailyClicks {
-  linkRowId: number;
-  /** `YYYY-MM-DD`, UTC. */
-  day: string;
-  dimension: 'total' | 'device' | 'country' | 'referrer';
-  /** Device class, country code, referrer host ('' for none), or '' for the total. */
-  value: string;
-  clicks: number;
+/** Clicks of links over a window, from the daily roll-ups, summed by the database. */
+export interface WindowClicks {
+  /** Per link and UTC day (`YYYY-MM-DD`) with clicks; days without clicks are absent. */
+  perDay: { linkRowId: number; day: string; clicks: number }[];
+  /** Per link, dimension and value over the whole window; value '' is no referrer. */
+  perValue: { linkRowId: number; dimension: 'device' | 'country' | 'referrer'; value: string; clicks: number }[];
 }
 
 /** Click events and their daily roll-ups. */
 export interface ClickRepository {
   /** Records a batch atomically: raw clicks, daily roll-ups and each link's click count. */
   insertBatch(clicks: Click[]): Promise<void>;
-  /** Roll-up rows of these links from `fromDay` (inclusive) on. */
-  daily(linkRowIds: number[], fromDay: string): Promise<DailyClicks[]>;
+  /** Clicks of these links from `fromDay` (inclusive) on, grouped in the database. */
+  window(linkRowIds: number[], fromDay: string): Promise<WindowClicks>;
 }
 
 /** The one persistence contract: SQLite by default, PostgreSQL later. */

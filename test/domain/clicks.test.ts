@@ -15,8 +15,8 @@ function memoryRepo(failures = 0) {
       }
       batches.push(clicks);
     },
-    async daily() {
-      return [];
+    async window() {
+      return { perDay: [], perValue: [] };
     },
   };
   return { repo, batches };

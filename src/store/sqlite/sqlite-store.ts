@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Click, Link, LinkChanges, NewLink, User } from '../../domain/types';
-import type { DailyClicks, LinkCursor, Store } from '../repository';
+import type { LinkCursor, Store } from '../repository';
 import { migrate } from './migrations';
 
 interface LinkRow {
@@ -99,10 +99,14 @@ export function createSqliteStore(dataDir: string): Store {
     bumpDaily: db.prepare(
       `INSERT INTO click_daily (link_row_id, day, dimension, value, clicks) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (link_row_id, day, dimension, value) DO UPDATE SET clicks = clicks + excluded.clicks`),
-    // json_each keeps this one prepared statement whatever the number of links.
-    daily: db.prepare<[string, string], { link_row_id: number; day: string; dimension: DailyClicks['dimension']; value: string; clicks: number }>(
-      `SELECT link_row_id, day, dimension, value, clicks FROM click_daily
-       WHERE link_row_id IN (SELECT value FROM json_each(?)) AND day >= ? ORDER BY day`),
+    // json_each keeps these one prepared statement each, whatever the number of links.
+    windowPerDay: db.prepare<[string, string], { link_row_id: number; day: string; clicks: number }>(
+      `SELECT link_row_id, day, clicks FROM click_daily
+       WHERE link_row_id IN (SELECT value FROM json_each(?)) AND day >= ? AND dimension = 'total'`),
+    windowPerValue: db.prepare<[string, string], { link_row_id: number; dimension: 'device' | 'country' | 'referrer'; value: string; clicks: number }>(
+      `SELECT link_row_id, dimension, value, SUM(clicks) AS clicks FROM click_daily
+       WHERE link_row_id IN (SELECT value FROM json_each(?)) AND day >= ? AND dimension <> 'total'
+       GROUP BY link_row_id, dimension, value`),
     teamsOf: db.prepare<[string], { id: string; name: string; role: string }>(
       'SELECT t.id, t.name, m.role FROM teams t JOIN team_members m ON m.team_id = t.id WHERE m.user_id = ? ORDER BY t.name'),
     teamById: db.prepare<[string], { id: string; name: string; created_at: number }>('SELECT * FROM teams WHERE id = ?'),
@@ -227,10 +231,13 @@ export function createSqliteStore(dataDir: string): Store {
       async insertBatch(clicks) {
         if (clicks.length > 0) insertClicks(clicks);
       },
-      async daily(linkRowIds, fromDay) {
-        if (linkRowIds.length === 0) return [];
-        const rows = q.daily.all(JSON.stringify(linkRowIds), fromDay);
-        return rows.map((r) => ({ linkRowId: r.link_row_id, day: r.day, dimension: r.dimension, value: r.value, clicks: r.clicks }));
+      async window(linkRowIds, fromDay) {
+        if (linkRowIds.length === 0) return { perDay: [], perValue: [] };
+        const ids = JSON.stringify(linkRowIds);
+        return {
+          perDay: q.windowPerDay.all(ids, fromDay).map((r) => ({ linkRowId: r.link_row_id, day: r.day, clicks: r.clicks })),
+          perValue: q.windowPerValue.all(ids, fromDay).map((r) => ({ linkRowId: r.link_row_id, dimension: r.dimension, value: r.value, clicks: r.clicks })),
+        };
       },
     },
     async isEmpty() {
