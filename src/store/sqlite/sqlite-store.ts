@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Click, Link, LinkChanges, NewLink, User } from '../../domain/types';
 import type { LinkCursor, Store } from '../repository';
+import { cacheLinkReads } from '../link-read-cache';
 import { migrate } from './migrations';
 
 interface LinkRow {
@@ -139,7 +140,7 @@ export function createSqliteStore(dataDir: string): Store {
     for (const m of members) q.insertMember.run(team.id, m.userId, m.role);
   });
 
-  return {
+  const store: Store = {
     links: {
       async findByCode(code) {
         const row = q.linkByCode.get(code);
@@ -252,4 +253,5 @@ export function createSqliteStore(dataDir: string): Store {
       if (db.open) db.close();
     },
   };
+  return cacheLinkReads(store, { ttlMs: 1000, max: 10_000 });
 }

@@ -1,0 +1,52 @@
+import { LRUCache } from 'lru-cache';
+import type { Link } from '../domain/types';
+import type { Store } from './repository';
+
+/**
+ * Remembers links read by code for `ttlMs`, so a hot public card costs no database read.
+ * This process's own writes and click batches update or drop entries at once; another
+ * process's writes show within `ttlMs` — well inside the card's own `max-age`.
+ */
+export function cacheLinkReads(store: Store, options: { ttlMs: number; max: number }): Store {
+  // A miss is remembered too (as null): a flood of unknown codes must not reach the database either.
+  const byCode = new LRUCache<string, { link: Link | null }>({ max: options.max, ttl: options.ttlMs });
+  const { links, clicks } = store;
+  return {
+    ...store,
+    links: {
+      ...links,
+      async findByCode(code) {
+        const hit = byCode.get(code);
+        if (hit) return hit.link;
+        const link = await links.findByCode(code);
+        byCode.set(code, { link });
+        return link;
+      },
+      async insert(link, now) {
+        const stored = await links.insert(link, now);
+        byCode.delete(link.code);
+        return stored;
+      },
+      async update(code, expectedVersion, changes, now) {
+        byCode.delete(code);
+        const updated = await links.update(code, expectedVersion, changes, now);
+        byCode.delete(code);
+        return updated;
+      },
+      async delete(code, expectedVersion) {
+        byCode.delete(code);
+        const deleted = await links.delete(code, expectedVersion);
+        byCode.delete(code);
+        return deleted;
+      },
+    },
+    clicks: {
+      ...clicks,
+      async insertBatch(batch) {
+        await clicks.insertBatch(batch);
+        // Click counts changed; batches come at most about once a second, so starting afresh is cheap.
+        byCode.clear();
+      },
+    },
+  };
+}

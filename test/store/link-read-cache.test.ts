@@ -1,0 +1,55 @@
+import type { Link } from '../../src/domain/types';
+import { cacheLinkReads } from '../../src/store/link-read-cache';
+import type { Store } from '../../src/store/repository';
+
+const link = (clickCount: number, version = 1): Link => ({
+  rowId: 1, code: 'abc', ownerId: 'u1', url: 'https://example.org/', title: null, tags: [],
+  createdAt: new Date(0), updatedAt: new Date(0), expiresAt: null, version, clickCount,
+});
+
+/** A store whose link table is one mutable row, counting the reads that reach it. */
+function fakeStore() {
+  let row: Link | null = link(0);
+  const reads = { count: 0 };
+  const store = {
+    links: {
+      async findByCode(code: string) { reads.count += 1; return code === 'abc' ? row : null; },
+      async listByOwner() { return { items: [], nextCursor: null }; },
+      async insert() { return null; },
+      async update(_code: string, _v: number) { row = link(row!.clickCount, row!.version + 1); return row; },
+      async delete() { row = null; return true; },
+    },
+    clicks: { async insertBatch() { row = link(row!.clickCount + 1, row!.version); }, async window() { return { perDay: [], perValue: [] }; } },
+  } as unknown as Store;
+  return { store, reads };
+}
+
+describe('cacheLinkReads()', () => {
+  it('answers repeated reads of a code, and of an unknown code, from memory', async () => {
+    const { store, reads } = fakeStore();
+    const cached = cacheLinkReads(store, { ttlMs: 60_000, max: 100 });
+    await cached.links.findByCode('abc');
+    await cached.links.findByCode('abc');
+    await cached.links.findByCode('nope');
+    await cached.links.findByCode('nope');
+    expect(reads.count).toBe(2);
+  });
+
+  it('shows this process’s own update and delete at once', async () => {
+    const { store } = fakeStore();
+    const cached = cacheLinkReads(store, { ttlMs: 60_000, max: 100 });
+    await cached.links.findByCode('abc');
+    await cached.links.update('abc', 1, { title: 'x' }, new Date(0));
+    expect((await cached.links.findByCode('abc'))?.version).toBe(2);
+    await cached.links.delete('abc', 2);
+    expect(await cached.links.findByCode('abc')).toBeNull();
+  });
+
+  it('shows new click counts once a click batch is written', async () => {
+    const { store } = fakeStore();
+    const cached = cacheLinkReads(store, { ttlMs: 60_000, max: 100 });
+    expect((await cached.links.findByCode('abc'))?.clickCount).toBe(0);
+    await cached.clicks.insertBatch([]);
+    expect((await cached.links.findByCode('abc'))?.clickCount).toBe(1);
+  });
+});
