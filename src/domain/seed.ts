@@ -8,7 +8,7 @@ export const DEMO_KEYS = { user: 'demo_user_key', partner: 'demo_partner_key' } 
 const DAY = 86_400_000;
 
 /** A small deterministic PRNG (mulberry32) so the demo data is the same on every machine. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

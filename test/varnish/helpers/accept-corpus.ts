@@ -2,6 +2,7 @@ import { FULL, PARTNER_V3, SUMMARY } from '../../../representations/media-types'
 import type { VendorType } from '../../../representations/media-types';
 import { defaultRepresentation } from '../../../src/http/negotiation/default-representation';
 import { negotiate } from '../../../src/http/negotiation/negotiate';
+import { prng } from '../../../src/domain/seed';
 
 /** An anonymous request's negotiation headers; an Accept array is sent as several header lines. */
 export interface AcceptCase {
@@ -72,7 +73,7 @@ const PLATFORMS = [undefined, undefined, 'ios', 'android', 'web', 'iOS', 'ANDROI
 
 /** `count` reproducible random Accept/X-Client-Platform combinations, each within what the VCL reads. */
 export function generatedCases(count: number, seed = 9110): AcceptCase[] {
-  const random = mulberry32(seed);
+  const random = prng(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   return Array.from({ length: count }, () => {
     const n = 1 + Math.floor(random() * 6);
@@ -82,16 +83,6 @@ export function generatedCases(count: number, seed = 9110): AcceptCase[] {
   });
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NAMED = (t: string) => [t, t.toUpperCase(), t.replace(/\b\w/g, (c) => c.toUpperCase()), `${t};q=1`, `${t}; q=1.0`,
   `${t};q=0.9`, `${t};charset=utf-8`, `${t} ; charset=UTF-8`, `${t};q=0.75;ext=1`];
