@@ -83,6 +83,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = integer(env, 'PORT', 3000, 0, 65535);
   const production = env.NODE_ENV === 'production';
   const seed = env.SEED_DEMO_DATA ?? (production ? 'false' : 'true');
+  // DESIGN.md plans PostgreSQL behind the same repository contract; until that store exists, a
+  // DATABASE_URL must not be ignored silently while data goes to a local SQLite file instead.
+  if (env.DATABASE_URL) throw new ConfigError('DATABASE_URL is set, but the PostgreSQL store is not built yet: unset it to use the embedded SQLite store in DATA_DIR');
   if (seed !== 'true' && seed !== 'false') throw new ConfigError(`SEED_DEMO_DATA must be true or false, got "${seed}"`);
   if (production && seed === 'true') throw new ConfigError('SEED_DEMO_DATA=true is refused in production: demo keys never reach production');
   return {

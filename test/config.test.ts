@@ -17,6 +17,7 @@ describe('loadConfig()', () => {
     [{ PUBLIC_BASE_URL: 'ftp://x.example' }, /PUBLIC_BASE_URL/],
     [{ SEED_DEMO_DATA: 'yes' }, /SEED_DEMO_DATA/],
     [{ NODE_ENV: 'production', SEED_DEMO_DATA: 'true' }, /production/],
+    [{ DATABASE_URL: 'postgres://facet@localhost/facet' }, /DATABASE_URL/],
   ])('stops on a bad value %p with a message naming it', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
