@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Click, Link, LinkChanges, NewLink, User } from '../../domain/types';
 import type { LinkCursor, Store } from '../repository';
-import { cacheLinkReads } from '../link-read-cache';
+import { cacheHotReads } from '../hot-read-cache';
 import { migrate } from './migrations';
 
 interface LinkRow {
@@ -253,5 +253,5 @@ export function createSqliteStore(dataDir: string): Store {
       if (db.open) db.close();
     },
   };
-  return cacheLinkReads(store, { ttlMs: 1000, max: 10_000 });
+  return cacheHotReads(store, { ttlMs: 1000, max: 10_000 });
 }

@@ -1,5 +1,5 @@
 import type { Link } from '../../src/domain/types';
-import { cacheLinkReads } from '../../src/store/link-read-cache';
+import { cacheHotReads } from '../../src/store/hot-read-cache';
 import type { Store } from '../../src/store/repository';
 
 const link = (clickCount: number, version = 1): Link => ({
@@ -19,15 +19,18 @@ function fakeStore() {
       async update(_code: string, _v: number) { row = link(row!.clickCount, row!.version + 1); return row; },
       async delete() { row = null; return true; },
     },
-    clicks: { async insertBatch() { row = link(row!.clickCount + 1, row!.version); }, async window() { return { perDay: [], perValue: [] }; } },
+    clicks: {
+      async insertBatch() { row = link(row!.clickCount + 1, row!.version); },
+      async window() { reads.count += 1; return { perDay: [{ linkRowId: 1, day: '2026-11-20', clicks: row!.clickCount }], perValue: [] }; },
+    },
   } as unknown as Store;
   return { store, reads };
 }
 
-describe('cacheLinkReads()', () => {
+describe('cacheHotReads()', () => {
   it('answers repeated reads of a code, and of an unknown code, from memory', async () => {
     const { store, reads } = fakeStore();
-    const cached = cacheLinkReads(store, { ttlMs: 60_000, max: 100 });
+    const cached = cacheHotReads(store, { ttlMs: 60_000, max: 100 });
     await cached.links.findByCode('abc');
     await cached.links.findByCode('abc');
     await cached.links.findByCode('nope');
@@ -37,7 +40,7 @@ describe('cacheLinkReads()', () => {
 
   it('shows this process’s own update and delete at once', async () => {
     const { store } = fakeStore();
-    const cached = cacheLinkReads(store, { ttlMs: 60_000, max: 100 });
+    const cached = cacheHotReads(store, { ttlMs: 60_000, max: 100 });
     await cached.links.findByCode('abc');
     await cached.links.update('abc', 1, { title: 'x' }, new Date(0));
     expect((await cached.links.findByCode('abc'))?.version).toBe(2);
@@ -47,9 +50,20 @@ describe('cacheLinkReads()', () => {
 
   it('shows new click counts once a click batch is written', async () => {
     const { store } = fakeStore();
-    const cached = cacheLinkReads(store, { ttlMs: 60_000, max: 100 });
+    const cached = cacheHotReads(store, { ttlMs: 60_000, max: 100 });
     expect((await cached.links.findByCode('abc'))?.clickCount).toBe(0);
     await cached.clicks.insertBatch([]);
     expect((await cached.links.findByCode('abc'))?.clickCount).toBe(1);
+  });
+
+  it('answers a repeated click window from memory until a click batch is written', async () => {
+    const { store, reads } = fakeStore();
+    const cached = cacheHotReads(store, { ttlMs: 60_000, max: 100 });
+    expect((await cached.clicks.window([1], '2026-11-01')).perDay[0]?.clicks).toBe(0);
+    await cached.clicks.window([1], '2026-11-01');
+    expect(reads.count).toBe(1);
+    await cached.clicks.insertBatch([]);
+    expect((await cached.clicks.window([1], '2026-11-01')).perDay[0]?.clicks).toBe(1);
+    expect(reads.count).toBe(2);
   });
 });

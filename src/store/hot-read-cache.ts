@@ -1,15 +1,17 @@
 import { LRUCache } from 'lru-cache';
 import type { Link } from '../domain/types';
-import type { Store } from './repository';
+import type { Store, WindowClicks } from './repository';
 
 /**
- * Remembers links read by code for `ttlMs`, so a hot public card costs no database read.
- * This process's own writes and click batches update or drop entries at once; another
- * process's writes show within `ttlMs` — well inside the card's own `max-age`.
+ * Remembers links read by code, and click windows read by analytics, for `ttlMs`: a hot public
+ * card costs no database read and a dashboard no GROUP BY. This process's own writes and click
+ * batches update or drop entries at once; another process's writes show within `ttlMs` — well
+ * inside the card's own `max-age`.
  */
-export function cacheLinkReads(store: Store, options: { ttlMs: number; max: number }): Store {
+export function cacheHotReads(store: Store, options: { ttlMs: number; max: number }): Store {
   // A miss is remembered too (as null): a flood of unknown codes must not reach the database either.
   const byCode = new LRUCache<string, { link: Link | null }>({ max: options.max, ttl: options.ttlMs });
+  const windows = new LRUCache<string, WindowClicks>({ max: 1_000, ttl: options.ttlMs });
   const { links, clicks } = store;
   return {
     ...store,
@@ -46,6 +48,15 @@ export function cacheLinkReads(store: Store, options: { ttlMs: number; max: numb
         await clicks.insertBatch(batch);
         // Click counts changed; batches come at most about once a second, so starting afresh is cheap.
         byCode.clear();
+        windows.clear();
+      },
+      async window(linkRowIds, fromDay) {
+        const key = `${fromDay}:${linkRowIds.join(',')}`;
+        const hit = windows.get(key);
+        if (hit) return hit;
+        const read = await clicks.window(linkRowIds, fromDay);
+        windows.set(key, read);
+        return read;
       },
     },
   };
