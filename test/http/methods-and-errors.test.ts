@@ -103,3 +103,17 @@ describe('error responses', () => {
     }
   });
 });
+
+describe('meta endpoints and other methods', () => {
+  it.each(['/healthz', '/readyz', '/metrics', '/docs', '/representations/link/full.schema.json'])(
+    'answers OPTIONS %s with 204 and Allow, and POST with a 405 problem',
+    async (path) => {
+      const options = await request(t.app).options(path);
+      expect(options.status).toBe(204);
+      expectValidBody(t.registry, options);
+      expect(allowOf(options)).toEqual(['GET', 'HEAD', 'OPTIONS']);
+      const post = await request(t.app).post(path);
+      expectProblem(t.registry, post, 405, 'method-not-allowed');
+    },
+  );
+});

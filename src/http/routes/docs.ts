@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Router, static as serveStatic } from 'express';
 import type { RequestHandler } from 'express';
+import { methodNotAllowed } from './method-not-allowed';
 
 /** The folder of the swagger-ui-dist package: its prebuilt bundle and stylesheet. */
 const SWAGGER_UI = path.dirname(require.resolve('swagger-ui-dist/package.json'));
@@ -50,5 +51,6 @@ export function createDocsRouter(bundle: object): Router {
   router.get('/docs/init.js', send('text/javascript; charset=utf-8', INIT));
   router.get('/docs/openapi.json', send('application/json', spec));
   router.use('/docs/assets', serveStatic(SWAGGER_UI, { index: false, maxAge: '1h' }));
+  router.all(['/docs', '/docs/init.js', '/docs/openapi.json'], methodNotAllowed('GET, HEAD'));
   return router;
 }

@@ -62,5 +62,7 @@ export function createMetaRouter(deps: { registry: Registry; store: Store; opena
     }
     res.json({ status: 'ready' });
   });
+  // Other methods (OPTIONS included) get a 405/204 with Allow, not Express's automatic text/html answer.
+  router.all(['/representations/*file', '/metrics', '/healthz', '/readyz'], methodNotAllowed('GET, HEAD'));
   return router;
 }
