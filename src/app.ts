@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import express from 'express';
 import type { Express } from 'express';
@@ -21,19 +22,20 @@ import { createMetrics } from './observability/metrics';
 import type { Metrics } from './observability/metrics';
 import { createAuthenticator } from './http/auth';
 import { bundleOpenApi } from './http/openapi-bundle';
-import { requestLogger } from './http/request-log';
+import { createRequestObserver } from './http/request-log';
+import { createFastPath } from './http/fast-path';
+import { createLinkCards } from './http/link-card';
 import { VARY } from './http/negotiation/middleware';
 import { createDocsRouter } from './http/routes/docs';
 import { createErrorHandler, notFoundHandler } from './http/error-handler';
 import { limitRequestTarget } from './http/limits';
 import { createRateLimiter } from './http/rate-limit';
 import type { RateLimitOptions } from './http/rate-limit';
-import { countingCache, createBodyCache } from './http/respond';
 import { createAccountRouter } from './http/routes/account';
-import { createDashboardRouter } from './http/routes/dashboard';
+import { createDashboardAnswers, createDashboardRouter } from './http/routes/dashboard';
 import { createLinksRouter } from './http/routes/links';
 import { createMetaRouter, projectRoot } from './http/routes/meta';
-import { createRedirectRouter } from './http/routes/redirect';
+import { createFollow, createRedirectRouter } from './http/routes/redirect';
 import { createStatsRouter } from './http/routes/stats';
 
 /** The internal services of the BFF; tests may replace any of them. */
@@ -56,12 +58,21 @@ export interface AppDeps {
   /** Structured logger; silent when not given. */
   logger?: Logger;
   metrics?: Metrics;
+  /** False answers every request through Express alone (tests compare both paths); default true. */
+  fastPath?: boolean;
   /** Overrides how errors and degradations are reported (tests listen here). */
   log?: (message: string, err: unknown) => void;
 }
 
-/** Builds the Express app: middleware order, routers, error handler. Does not listen. */
-export function createApp(deps: AppDeps): Express {
+/**
+ * The service's request listener: the fast path (src/http/fast-path.ts) for the hottest reads,
+ * Express for everything else. It carries Express's `request` / `response` prototypes, which
+ * createServer gives every request and response from birth.
+ */
+export type FacetApp = ((req: IncomingMessage, res: ServerResponse) => void) & Pick<Express, 'request' | 'response'>;
+
+/** Builds the app: fast path, Express middleware order, routers, error handler. Does not listen. */
+export function createApp(deps: AppDeps): FacetApp {
   const now = deps.now ?? (() => new Date());
   const logger = deps.logger ?? createLogger({ level: 'silent' });
   const metrics = deps.metrics ?? createMetrics();
@@ -76,12 +87,29 @@ export function createApp(deps: AppDeps): Express {
   };
   const dashboard = createDashboardService(services, { budgetMs: config.dashboardBudgetMs, log });
   const ctx = (): ShapeContext => ({ baseUrl, now: now() });
+  // The objects both the Express routes and the fast path answer with.
+  const observer = createRequestObserver(logger, metrics);
+  const auth = createAuthenticator(store.keys);
+  const limiter = createRateLimiter(deps.rateLimits ?? DEFAULT_RATE_LIMITS);
+  const cards = createLinkCards({
+    registry,
+    baseUrl,
+    publicMaxAge: config.publicMaxAgeSeconds,
+    now,
+    cacheBytes: config.representationCacheBytes,
+    observeCacheLookup: (hit) => metrics.observeCacheLookup(hit),
+  });
+  // A prepared dashboard is reused only while the store vouches for what it was built from; with
+  // replaced services (tests) the store does not know their data, so nothing is reused.
+  const storeBacked = !deps.services?.links && !deps.services?.users && !deps.services?.analytics;
+  const dashboards = createDashboardAnswers({ dashboard, registry, ctx, dataVersion: storeBacked ? store.dataVersion : undefined });
+  const follow = createFollow({ clicks: deps.clicks, countryHeader: config.countryHeader, now });
 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false); // ETags come from (version, representation), never from Express hashing bodies
   app.set('query parser', 'simple');
-  app.use(requestLogger(logger, metrics));
+  app.use(observer.middleware);
   app.use(function securityHeaders(_req, res, next) {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     next();
@@ -96,21 +124,24 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
   // Only the API authenticates: a short link keeps working for a client holding a stale key.
-  app.use('/api', createAuthenticator(store.keys));
-  app.use(createRateLimiter(deps.rateLimits ?? DEFAULT_RATE_LIMITS));
+  app.use('/api', auth.middleware);
+  app.use(limiter.middleware);
   app.use(createStatsRouter({ links: services.links, analytics: services.analytics, registry, ctx }));
-  app.use(createLinksRouter({
-    links: services.links,
-    registry,
-    cache: countingCache(createBodyCache(config.representationCacheBytes), metrics),
-    baseUrl,
-    publicMaxAge: config.publicMaxAgeSeconds,
-    now,
-  }));
+  app.use(createLinksRouter({ links: services.links, registry, cards, baseUrl, now }));
   app.use(createAccountRouter({ users: services.users, registry, ctx }));
-  app.use(createDashboardRouter({ dashboard, registry, ctx }));
-  app.use(createRedirectRouter({ links: services.links, clicks: deps.clicks, countryHeader: config.countryHeader, now }));
+  app.use(createDashboardRouter(dashboards));
+  app.use(createRedirectRouter({ links: services.links, follow }));
   app.use(notFoundHandler);
   app.use(createErrorHandler(log));
-  return app;
+
+  if (deps.fastPath === false) return facetApp(app, (req, res) => app(req, res));
+  const fastPath = createFastPath({ links: services.links, cards, dashboards, auth, limiter, follow, observer, now });
+  return facetApp(app, function facet(req, res) {
+    if (!fastPath(req, res)) app(req, res);
+  });
+}
+
+/** The request listener, carrying Express's request/response prototypes for createServer. */
+function facetApp(app: Express, listener: (req: IncomingMessage, res: ServerResponse) => void): FacetApp {
+  return Object.assign(listener, { request: app.request, response: app.response });
 }

@@ -20,6 +20,11 @@ export interface LinkService {
   get(code: string): Promise<Link>;
   /** A link that can be followed now; throws not-found or gone (expired). */
   resolve(code: string): Promise<Link>;
+  /**
+   * The link by code if it is at hand without waiting for the store: the link, null when known
+   * not to exist, undefined when get() must read.
+   */
+  peek?(code: string): Link | null | undefined;
   /** The owner's own link; another owner's link is not-found, so existence is not leaked. */
   getOwned(ownerId: string, code: string): Promise<Link>;
   list(ownerId: string, limit: number, cursor: string | null): Promise<Page<Link>>;
@@ -27,6 +32,11 @@ export interface LinkService {
   /** `precondition` sees the current link; returning false refuses with `stale`. */
   update(ownerId: string, code: string, changes: LinkChanges, precondition?: (current: Link) => boolean): Promise<Link>;
   remove(ownerId: string, code: string, precondition?: (current: Link) => boolean): Promise<void>;
+}
+
+/** Whether a link has expired at `now`: it is gone to visitors, and its card says so. */
+export function isExpired(link: Link, now: Date): boolean {
+  return link.expiresAt !== null && link.expiresAt.getTime() <= now.getTime();
 }
 
 /** Encodes a position in the newest-first listing as an opaque cursor. */
@@ -76,9 +86,10 @@ export function createLinkService(repo: LinkRepository, options: { ownHosts: () 
       if (!link) throw new DomainError('not-found', `No link with code ${code}.`);
       return link;
     },
+    peek: (code) => repo.peekByCode?.(code),
     async resolve(code) {
       const link = await this.get(code);
-      if (link.expiresAt && link.expiresAt.getTime() <= now().getTime()) {
+      if (link.expiresAt && isExpired(link, now())) {
         throw new DomainError('gone', `Link ${code} expired at ${link.expiresAt.toISOString()}.`);
       }
       return link;

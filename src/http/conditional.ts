@@ -11,6 +11,7 @@ export function parseEntityTags(header: string): '*' | { tag: string; weak: bool
 /** If-None-Match uses the weak comparison (§13.1.2): W/"x" matches "x". */
 export function noneMatchHits(header: string | undefined, etag: string): boolean {
   if (header === undefined) return false;
+  if (header === etag) return true; // what a client that cached one representation sends back
   const tags = parseEntityTags(header);
   return tags === '*' || tags.some((t) => t.tag === etag);
 }

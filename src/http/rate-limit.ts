@@ -60,12 +60,18 @@ export function addressPartition(address: string | undefined): string {
   return `${all.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }
 
-function take(policy: Policy, partition: string, now: number, windowMs: number): Usage {
+/** The partition's window at `now`, a fresh one when the last has ended or was forgotten. */
+function windowAt(policy: Policy, partition: string, now: number, windowMs: number): Window {
   let window = policy.windows.get(partition);
   if (!window || now - window.start >= windowMs) {
     window = { start: now, used: 0 };
     policy.windows.set(partition, window);
   }
+  return window;
+}
+
+function take(policy: Policy, partition: string, now: number, windowMs: number): Usage {
+  const window = windowAt(policy, partition, now, windowMs);
   window.used += 1;
   return {
     policy,
@@ -75,6 +81,22 @@ function take(policy: Policy, partition: string, now: number, windowMs: number):
   };
 }
 
+/** Rate limiting as Express middleware, and the redirect check for answers made outside Express. */
+export interface RateLimiter {
+  middleware: RequestHandler;
+  /**
+   * Counts a short-link visit from `address` when it is within its quota and returns the
+   * RateLimit header name/value pairs to send; null, counting nothing, when it is over (the
+   * middleware then counts it and answers the 429).
+   */
+  admitRedirect(address: string | undefined): string[] | null;
+}
+
+const usageHeaders = (usages: Usage[], windowSeconds: number): string[] => [
+  'RateLimit-Policy', usages.map((u) => `${u.policy.name};q=${u.policy.quota};w=${windowSeconds}`).join(', '),
+  'RateLimit', usages.map((u) => `${u.policy.name};r=${u.remaining};t=${u.resetSeconds}`).join(', '),
+];
+
 /**
  * Fixed-window rate limiting of writes (POST, PUT, PATCH, DELETE: per API key and per client
  * address) and of short-link visits (per address). Every limited response carries
@@ -82,7 +104,7 @@ function take(policy: Policy, partition: string, now: number, windowMs: number):
  * a 429 problem with `Retry-After` (RFC 6585 §4). Memory is bounded by an LRU per policy; a
  * forgotten partition starts a fresh window. Runs after authentication, so the key is known.
  */
-export function createRateLimiter(options: RateLimitOptions): RequestHandler {
+export function createRateLimiter(options: RateLimitOptions): RateLimiter {
   const clock = options.clock ?? Date.now;
   const windowMs = options.windowSeconds * 1000;
   const max = options.maxPartitions ?? 100_000;
@@ -92,27 +114,36 @@ export function createRateLimiter(options: RateLimitOptions): RequestHandler {
   const writesPerAddress = policy('writes-per-address', options.writesPerAddress);
   const redirectsPerAddress = policy('redirects-per-address', options.redirectsPerAddress);
 
-  return function rateLimit(req, res, next) {
-    const checks: [Policy, string][] = [];
-    if (WRITES.has(req.method)) {
-      const principal = stateOf(res).principal;
-      if (writesPerKey && principal) checks.push([writesPerKey, principal.keyId]);
-      if (writesPerAddress) checks.push([writesPerAddress, addressPartition(req.ip ?? req.socket.remoteAddress)]);
-    } else if (redirectsPerAddress && isRedirect(req)) {
-      checks.push([redirectsPerAddress, addressPartition(req.ip ?? req.socket.remoteAddress)]);
-    }
-    if (checks.length === 0) return next();
+  return {
+    middleware: function rateLimit(req, res, next) {
+      const checks: [Policy, string][] = [];
+      if (WRITES.has(req.method)) {
+        const principal = stateOf(res).principal;
+        if (writesPerKey && principal) checks.push([writesPerKey, principal.keyId]);
+        if (writesPerAddress) checks.push([writesPerAddress, addressPartition(req.ip ?? req.socket.remoteAddress)]);
+      } else if (redirectsPerAddress && isRedirect(req)) {
+        checks.push([redirectsPerAddress, addressPartition(req.ip ?? req.socket.remoteAddress)]);
+      }
+      if (checks.length === 0) return next();
 
-    const now = clock();
-    const usages = checks.map(([p, partition]) => take(p, partition, now, windowMs));
-    res.setHeader('RateLimit-Policy', usages.map((u) => `${u.policy.name};q=${u.policy.quota};w=${options.windowSeconds}`).join(', '));
-    res.setHeader('RateLimit', usages.map((u) => `${u.policy.name};r=${u.remaining};t=${u.resetSeconds}`).join(', '));
-    const exceeded = usages.filter((u) => u.exceeded);
-    if (exceeded.length > 0) {
-      const wait = Math.max(...exceeded.map((u) => u.resetSeconds));
-      const names = exceeded.map((u) => `${u.policy.name} (${u.policy.quota} per ${options.windowSeconds} s)`).join(' and ');
-      throw new HttpError('rate-limited', `Over the quota ${names}; retry in ${wait} s.`, { headers: { 'Retry-After': String(wait) } });
-    }
-    next();
+      const now = clock();
+      const usages = checks.map(([p, partition]) => take(p, partition, now, windowMs));
+      const headers = usageHeaders(usages, options.windowSeconds);
+      for (let i = 0; i < headers.length; i += 2) res.setHeader(headers[i]!, headers[i + 1]!);
+      const exceeded = usages.filter((u) => u.exceeded);
+      if (exceeded.length > 0) {
+        const wait = Math.max(...exceeded.map((u) => u.resetSeconds));
+        const names = exceeded.map((u) => `${u.policy.name} (${u.policy.quota} per ${options.windowSeconds} s)`).join(' and ');
+        throw new HttpError('rate-limited', `Over the quota ${names}; retry in ${wait} s.`, { headers: { 'Retry-After': String(wait) } });
+      }
+      next();
+    },
+    admitRedirect(address) {
+      if (!redirectsPerAddress) return [];
+      const partition = addressPartition(address);
+      const now = clock();
+      if (windowAt(redirectsPerAddress, partition, now, windowMs).used >= redirectsPerAddress.quota) return null;
+      return usageHeaders([take(redirectsPerAddress, partition, now, windowMs)], options.windowSeconds);
+    },
   };
 }

@@ -1,30 +1,9 @@
 import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, Response } from 'express';
-import { LRUCache } from 'lru-cache';
 import type { VendorType } from '../../representations/media-types';
 import { noneMatchHits } from './conditional';
-
-/** Serialised bodies kept in memory, bounded by bytes and keyed by (resource, id, version, representation). */
-export type BodyCache = Pick<LRUCache<string, Buffer>, 'get' | 'set'>;
-
-/** Wraps a body cache so every lookup is counted as a hit or a miss. */
-export function countingCache(cache: BodyCache | null, metrics: { observeCacheLookup(hit: boolean): void }): BodyCache | null {
-  if (!cache) return null;
-  return {
-    get(key) {
-      const bytes = cache.get(key);
-      metrics.observeCacheLookup(bytes !== undefined);
-      return bytes;
-    },
-    set: (key, value) => cache.set(key, value),
-  };
-}
-
-/** A byte-bounded body cache; `maxBytes` 0 disables caching. */
-export function createBodyCache(maxBytes: number): BodyCache | null {
-  if (maxBytes <= 0) return null;
-  return new LRUCache<string, Buffer>({ maxSize: maxBytes, sizeCalculation: (b) => Math.max(1, b.length) });
-}
+import { VARY } from './negotiation/middleware';
 
 /** What a handler hands over to answer with a negotiated representation. */
 export interface RepresentationResponse {
@@ -33,22 +12,18 @@ export interface RepresentationResponse {
   cacheControl: string;
   /** Value of the `Link` header naming the sibling representations. */
   alternates: string;
-  /** Builds the body; only called when bytes are actually sent and not given in `bytes`. */
-  body?: () => unknown;
-  /** An already serialised body. */
-  bytes?: Buffer;
-  /** When set, the serialised body is cached under this key (it must encode the version). */
-  cacheKey?: string;
+  /** The serialised body. */
+  bytes: Buffer;
   status?: 200 | 201;
   location?: string;
 }
 
 /**
  * Answers with a representation: byte-exact vendor Content-Type (no charset appended), strong
- * ETag, Cache-Control and alternates. A matching If-None-Match on GET/HEAD is a 304 that costs
- * no serialisation (RFC 9110 §15.4.5 keeps ETag, Cache-Control and Vary on it).
+ * ETag, Cache-Control and alternates. A matching If-None-Match on GET/HEAD is a 304 (RFC 9110
+ * §15.4.5 keeps ETag, Cache-Control and Vary on it).
  */
-export function sendRepresentation(req: Request, res: Response, cache: BodyCache | null, r: RepresentationResponse): void {
+export function sendRepresentation(req: Request, res: Response, r: RepresentationResponse): void {
   res.setHeader('ETag', r.etag);
   res.setHeader('Cache-Control', r.cacheControl);
   res.setHeader('Link', r.alternates);
@@ -57,11 +32,7 @@ export function sendRepresentation(req: Request, res: Response, cache: BodyCache
     res.end();
     return;
   }
-  let bytes = r.bytes ?? (r.cacheKey ? cache?.get(r.cacheKey) : undefined);
-  if (!bytes) {
-    bytes = Buffer.from(JSON.stringify(r.body?.()));
-    if (r.cacheKey) cache?.set(r.cacheKey, bytes);
-  }
+  const bytes = r.bytes;
   res.statusCode = r.status ?? 200;
   if (r.location) res.setHeader('Location', r.location);
   res.setHeader('Content-Type', r.type);
@@ -77,18 +48,58 @@ export function alternatesHeader(path: string, offers: readonly VendorType[], ch
     .join(', ');
 }
 
+/** An answer prepared once and served many times: its bytes and the headers of its 200 and 304. */
+export interface PreparedAnswer {
+  etag: string;
+  body: Buffer;
+  /** Header name/value pairs of the 200 (and of HEAD). */
+  ok: string[];
+  /** Header name/value pairs of the 304. */
+  notModified: string[];
+}
+
+/** Prepares a negotiated /api answer: Vary, nosniff, ETag, Cache-Control and alternates on both forms. */
+export function prepareAnswer(r: { type: VendorType; etag: string; cacheControl: string; alternates: string; body: Buffer }): PreparedAnswer {
+  const common = [
+    'Vary', VARY,
+    'X-Content-Type-Options', 'nosniff',
+    'ETag', r.etag,
+    'Cache-Control', r.cacheControl,
+    'Link', r.alternates,
+  ];
+  return { etag: r.etag, body: r.body, ok: [...common, 'Content-Type', r.type, 'Content-Length', String(r.body.length)], notModified: common };
+}
+
 /**
- * Answers with a private, computed representation whose strong ETag is the hash of its bytes:
+ * Serves a prepared answer: a 304 when a GET/HEAD's If-None-Match names it, else the 200.
+ * Written with one writeHead of name/value pairs, which replace any header set before.
+ */
+export function servePrepared(req: IncomingMessage, res: ServerResponse, answer: PreparedAnswer): 200 | 304 {
+  if ((req.method === 'GET' || req.method === 'HEAD') && noneMatchHits(req.headers['if-none-match'], answer.etag)) {
+    res.writeHead(304, answer.notModified).end();
+    return 304;
+  }
+  res.writeHead(200, answer.ok).end(answer.body);
+  return 200;
+}
+
+/**
+ * Prepares a private, computed representation whose strong ETag is the hash of its bytes:
  * for aggregates (pages, stats, dashboards) that have no single version to name.
  */
-export function sendComputed(req: Request, res: Response, r: { type: VendorType; body: unknown; path: string; offers: readonly VendorType[]; link?: string }): void {
-  const bytes = Buffer.from(JSON.stringify(r.body));
+export function prepareComputed(r: { type: VendorType; body: unknown; path: string; offers: readonly VendorType[]; link?: string }): PreparedAnswer {
+  const body = Buffer.from(JSON.stringify(r.body));
   const alternates = alternatesHeader(r.path, r.offers, r.type);
-  sendRepresentation(req, res, null, {
+  return prepareAnswer({
     type: r.type,
-    etag: `"${createHash('sha1').update(bytes).digest('base64url')}"`,
+    etag: `"${createHash('sha1').update(body).digest('base64url')}"`,
     cacheControl: 'private, no-cache',
     alternates: r.link ? `${r.link}, ${alternates}` : alternates,
-    bytes,
+    body,
   });
+}
+
+/** Answers with a computed representation (see prepareComputed). */
+export function sendComputed(req: Request, res: Response, r: Parameters<typeof prepareComputed>[0]): void {
+  servePrepared(req, res, prepareComputed(r));
 }

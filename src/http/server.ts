@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { Express } from 'express';
+import type { FacetApp } from '../app';
 
 /**
  * A constructor of `base` whose instances are born with `proto` as their prototype. `proto` must
@@ -26,7 +26,7 @@ function bornWith<C extends new (...args: never[]) => object>(base: C, proto: ob
  * (expressjs/express#5998). `req.app`, `res.app` (on the prototypes) and `req.res`, `res.req`,
  * `res.locals` (set by `app.handle`) work as before.
  */
-export function createServer(app: Express): http.Server {
+export function createServer(app: FacetApp): http.Server {
   return http.createServer({
     IncomingMessage: bornWith<typeof http.IncomingMessage>(http.IncomingMessage, app.request),
     ServerResponse: bornWith<typeof http.ServerResponse>(http.ServerResponse, app.response),

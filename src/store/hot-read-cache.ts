@@ -2,6 +2,9 @@ import { LRUCache } from 'lru-cache';
 import type { Link } from '../domain/types';
 import type { Store, WindowClicks } from './repository';
 
+/** How stale a hot read may be: another process's write shows within this time. */
+export const HOT_READ_TTL_MS = 1000;
+
 /**
  * Remembers links read by code, and click windows read by analytics, for `ttlMs`: a hot public
  * card costs no database read and a dashboard no GROUP BY. This process's own writes and click
@@ -12,11 +15,15 @@ export function cacheHotReads(store: Store, options: { ttlMs: number; max: numbe
   // A miss is remembered too (as null): a flood of unknown codes must not reach the database either.
   const byCode = new LRUCache<string, { link: Link | null }>({ max: options.max, ttl: options.ttlMs });
   const windows = new LRUCache<string, WindowClicks>({ max: 1_000, ttl: options.ttlMs });
-  const { links, clicks } = store;
+  const { links, clicks, users } = store;
+  let version = 0;
+  const changed = () => { version += 1; };
   return {
     ...store,
+    dataVersion: () => version,
     links: {
       ...links,
+      peekByCode: (code) => byCode.get(code)?.link,
       async findByCode(code) {
         const hit = byCode.get(code);
         if (hit) return hit.link;
@@ -27,19 +34,33 @@ export function cacheHotReads(store: Store, options: { ttlMs: number; max: numbe
       async insert(link, now) {
         const stored = await links.insert(link, now);
         byCode.delete(link.code);
+        changed();
         return stored;
       },
       async update(code, expectedVersion, changes, now) {
         byCode.delete(code);
         const updated = await links.update(code, expectedVersion, changes, now);
         byCode.delete(code);
+        changed();
         return updated;
       },
       async delete(code, expectedVersion) {
         byCode.delete(code);
         const deleted = await links.delete(code, expectedVersion);
         byCode.delete(code);
+        changed();
         return deleted;
+      },
+    },
+    users: {
+      ...users,
+      async insert(user) {
+        await users.insert(user);
+        changed();
+      },
+      async createTeam(team, members) {
+        await users.createTeam(team, members);
+        changed();
       },
     },
     clicks: {
@@ -49,6 +70,7 @@ export function cacheHotReads(store: Store, options: { ttlMs: number; max: numbe
         // Click counts changed; batches come at most about once a second, so starting afresh is cheap.
         byCode.clear();
         windows.clear();
+        changed();
       },
       async window(linkRowIds, fromDay) {
         const key = `${fromDay}:${linkRowIds.join(',')}`;

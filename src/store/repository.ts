@@ -9,6 +9,11 @@ export interface LinkCursor {
 /** Links as persisted; every method is async so a networked store can implement it. */
 export interface LinkRepository {
   findByCode(code: string): Promise<Link | null>;
+  /**
+   * The link by code when it is known without a read (a cache holds it): the link, or null when
+   * known not to exist; undefined when only findByCode can tell. Optional: a store may keep no cache.
+   */
+  peekByCode?(code: string): Link | null | undefined;
   /** Newest first; `after` continues a previous page. */
   listByOwner(ownerId: string, limit: number, after: LinkCursor | null): Promise<Page<Link>>;
   /** Returns null when the code is already taken. */
@@ -73,6 +78,12 @@ export interface Store {
   keys: KeyRepository;
   users: UserRepository;
   clicks: ClickRepository;
+  /**
+   * A number that changes whenever this process writes links, users, teams or clicks: an answer
+   * derived from reads may be reused while it is unchanged (for as long as the store's own reads
+   * may be stale). Optional: without it, nothing derived is reused.
+   */
+  dataVersion?(): number;
   /** True when the database holds no users at all (first start). */
   isEmpty(): Promise<boolean>;
   ping(): Promise<void>;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Express } from 'express';
+import type { FacetApp } from '../../src/app';
 import { buildRegistry } from '../../representations/registry';
 import type { Registry } from '../../representations/registry';
 import { createApp } from '../../src/app';
@@ -23,8 +23,11 @@ export const BASE_URL = 'http://localhost:3000';
 /** Keys of the fixture: the demo user (Ada), the demo partner (Acme) and a second user (Grace). */
 export const KEYS = { user: DEMO_KEYS.user, partner: DEMO_KEYS.partner, other: 'test_other_user_key' } as const;
 
+/** The configuration every test app runs with. */
+export const TEST_CONFIG = { publicBaseUrl: BASE_URL, representationCacheBytes: 1024 * 1024, publicMaxAgeSeconds: 60, countryHeader: 'cf-ipcountry', dashboardBudgetMs: 1000 };
+
 export interface TestApp {
-  app: Express;
+  app: FacetApp;
   store: Store;
   registry: Registry;
   clicks: ClickRecorder;
@@ -43,7 +46,7 @@ export async function createTestApp(options: { now?: () => Date; seed?: boolean;
   const registry = buildRegistry();
   const clicks = createClickRecorder(store.clicks, { flushMs: 60_000, onError: (err) => { throw err; } });
   const app = createApp({
-    config: { publicBaseUrl: BASE_URL, representationCacheBytes: 1024 * 1024, publicMaxAgeSeconds: 60, countryHeader: 'cf-ipcountry', dashboardBudgetMs: options.budgetMs ?? 1000 },
+    config: { ...TEST_CONFIG, dashboardBudgetMs: options.budgetMs ?? TEST_CONFIG.dashboardBudgetMs },
     services: options.services?.(store),
     rateLimits: { ...DEFAULT_RATE_LIMITS, ...options.rateLimits },
     store,

@@ -107,6 +107,8 @@ describe('store errors from a failing disk', () => {
         const real = createLinkService(store.links, { now: () => FIXED_NOW, ownHosts: () => [new URL(BASE_URL).hostname] });
         const links: LinkService = {
           ...real,
+          // Every read reaches the failing store: none is answered from the hot-read cache.
+          peek: () => undefined,
           async get(code) {
             if (failWith) throw new Database.SqliteError('simulated store failure', failWith);
             return real.get(code);

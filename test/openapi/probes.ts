@@ -1,6 +1,6 @@
 import http from 'node:http';
 import Database from 'better-sqlite3';
-import type { Express } from 'express';
+import type { FacetApp } from '../../src/app';
 import request from 'supertest';
 import type { Response, Test } from 'supertest';
 import { FULL, PARTNER_V3, SUMMARY } from '../../representations/media-types';
@@ -15,7 +15,7 @@ export interface Probe {
   status: number;
   /** Completes the sentence "<op> answers <status> …". */
   when: string;
-  run: (app: Express) => Promise<Response>;
+  run: (app: FacetApp) => Promise<Response>;
 }
 
 const user = `Bearer ${KEYS.user}`;
@@ -38,14 +38,14 @@ export async function send(test: Test): Promise<Response> {
 }
 
 /** Creates a link owned by the demo user and returns its current ETag. */
-async function linkOfUser(app: Express, code: string): Promise<string> {
+async function linkOfUser(app: FacetApp, code: string): Promise<string> {
   const res = await request(app).post('/api/links').set('Authorization', user).set('Content-Type', JSON_TYPE)
     .send(JSON.stringify({ url: `https://example.com/${code}`, code }));
   if (res.status !== 201) throw new Error(`could not create ${code}: ${res.status} ${res.text}`);
   return res.headers.etag as string;
 }
 
-async function etagOf(app: Express, path: string, authorization?: string): Promise<string> {
+async function etagOf(app: FacetApp, path: string, authorization?: string): Promise<string> {
   const req = request(app).get(path);
   if (authorization) req.set('Authorization', authorization);
   return (await req).headers.etag as string;
@@ -64,10 +64,10 @@ const NEEDS_STORE = OPERATIONS.filter(([, path]) => path === '/{code}' || path.s
 const WRITES_AND_REDIRECTS = OPERATIONS.filter(([method, path]) => method !== 'GET' || path === '/{code}');
 const NEGOTIATED_GETS = ['/api/links/{code}', '/api/links/{code}/stats', '/api/me', '/api/teams/{id}', '/api/dashboard'];
 
-const call = (target: Express | http.Server, method: string, url: string) => request(target)[method.toLowerCase() as 'get'](url);
+const call = (target: FacetApp | http.Server, method: string, url: string) => request(target)[method.toLowerCase() as 'get'](url);
 
 /** The app behind a server wired as main.ts wires it: what Node's parser refuses is answered too. */
-function withClientErrors(app: Express): http.Server {
+function withClientErrors(app: FacetApp): http.Server {
   const server = http.createServer(app);
   server.on('clientError', handleClientError);
   return server;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Express } from 'express';
+import type { FacetApp } from '../../src/app';
 import { buildRegistry } from '../../representations/registry';
 import { createApp } from '../../src/app';
 import { createClickRecorder } from '../../src/domain/clicks';
@@ -34,7 +34,7 @@ async function seedFixture(store: Store): Promise<void> {
 }
 
 /** A real app over a fresh SQLite file holding only the partner fixture, on the fixed clock. */
-export async function createFixtureApp(): Promise<{ app: Express; close(): Promise<void> }> {
+export async function createFixtureApp(): Promise<{ app: FacetApp; close(): Promise<void> }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'facet-golden-'));
   const store = createSqliteStore(dataDir);
   await seedFixture(store);

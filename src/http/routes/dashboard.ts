@@ -1,18 +1,24 @@
 import { Router } from 'express';
 import type { RequestHandler } from 'express';
+import { LRUCache } from 'lru-cache';
 import { SUMMARY } from '../../../representations/media-types';
+import type { VendorType } from '../../../representations/media-types';
 import type { ShapeContext } from '../../../representations/context';
 import type { Registry } from '../../../representations/registry';
 import type { DashboardService } from '../../domain/dashboard';
+import { HOT_READ_TTL_MS } from '../../store/hot-read-cache';
 import { negotiated } from '../negotiation/middleware';
 import { HttpError } from '../problems';
-import { sendComputed } from '../respond';
+import { prepareComputed, servePrepared } from '../respond';
+import type { PreparedAnswer } from '../respond';
 import { chosenType, requireKey, requirePrincipal } from '../state';
 import { methodNotAllowed } from './method-not-allowed';
 
 const RECENT_LINKS = 10;
 const FULL_LINKS = 50;
 const ANALYTICS_DAYS = 30;
+/** Bytes of prepared dashboards kept (a full one is about 25 KB). */
+const KEPT_BYTES = 8 * 2 ** 20;
 
 /** The dashboard belongs to people: a partner key is authenticated but not allowed (403). */
 const userKeysOnly: RequestHandler = function userKeysOnly(_req, res, next) {
@@ -22,20 +28,55 @@ const userKeysOnly: RequestHandler = function userKeysOnly(_req, res, next) {
   next();
 };
 
-/** `GET /api/dashboard`: the mobile summary, or the full web dashboard fanned out to the services. */
-export function createDashboardRouter(deps: { dashboard: DashboardService; registry: Registry; ctx: () => ShapeContext }): Router {
+/** Users' dashboards, prepared; shared by the route and the fast path. */
+export interface DashboardAnswers {
+  offers: readonly VendorType[];
+  /** A prepared dashboard that is still current, if one is kept. */
+  peek(userId: string, type: VendorType): PreparedAnswer | undefined;
+  /** Fans out to the services and prepares the dashboard; kept unless a section degraded. */
+  build(userId: string, type: VendorType): Promise<PreparedAnswer>;
+}
+
+/**
+ * Prepares dashboards and, when `dataVersion` is given, keeps each user's for as long as the
+ * store's hot reads may be stale (HOT_READ_TTL_MS) and no write of this process changed the data:
+ * a dashboard costs one fan-out per user and second, not one per request.
+ */
+export function createDashboardAnswers(deps: { dashboard: DashboardService; registry: Registry; ctx: () => ShapeContext; dataVersion?: () => number }): DashboardAnswers {
   const reps = deps.registry.resource('dashboard');
-  const router = Router();
-  router
-    .route('/api/dashboard')
-    .get(requireKey, userKeysOnly, negotiated(reps.offers), async function getDashboard(req, res) {
-      const userId = requirePrincipal(res).userId;
-      const type = chosenType(res);
+  const { dataVersion } = deps;
+  const kept = dataVersion
+    ? new LRUCache<string, { answer: PreparedAnswer; version: number }>({ maxSize: KEPT_BYTES, sizeCalculation: (k) => k.answer.body.length + 512, ttl: HOT_READ_TTL_MS })
+    : null;
+  return {
+    offers: reps.offers,
+    peek(userId, type) {
+      const hit = kept?.get(`${userId} ${type}`);
+      return hit !== undefined && hit.version === dataVersion?.() ? hit.answer : undefined;
+    },
+    async build(userId, type) {
+      const version = dataVersion?.();
       // Each representation loads only what it shows: the summary never touches analytics.
       const data = type === SUMMARY
         ? await deps.dashboard.summary(userId, RECENT_LINKS)
         : await deps.dashboard.full(userId, FULL_LINKS, ANALYTICS_DAYS);
-      sendComputed(req, res, { type, body: reps.get(type).shape(data, deps.ctx()), path: '/api/dashboard', offers: reps.offers });
+      const answer = prepareComputed({ type, body: reps.get(type).shape(data, deps.ctx()), path: '/api/dashboard', offers: reps.offers });
+      // A degraded dashboard is never kept: the next request tries the failed sections again.
+      if (version !== undefined && data.degraded.length === 0) kept?.set(`${userId} ${type}`, { answer, version });
+      return answer;
+    },
+  };
+}
+
+/** `GET /api/dashboard`: the mobile summary, or the full web dashboard fanned out to the services. */
+export function createDashboardRouter(answers: DashboardAnswers): Router {
+  const router = Router();
+  router
+    .route('/api/dashboard')
+    .get(requireKey, userKeysOnly, negotiated(answers.offers), async function getDashboard(req, res) {
+      const userId = requirePrincipal(res).userId;
+      const type = chosenType(res);
+      servePrepared(req, res, answers.peek(userId, type) ?? await answers.build(userId, type));
     })
     .all(methodNotAllowed('GET, HEAD'));
   return router;

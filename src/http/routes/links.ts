@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import express, { Router } from 'express';
 import type { Request, Response } from 'express';
-import { FULL, PARTNER_V3, SHORT_NAME, SUMMARY } from '../../../representations/media-types';
+import { FULL, PARTNER_V3, SUMMARY } from '../../../representations/media-types';
 import type { VendorType } from '../../../representations/media-types';
 import type { Registry } from '../../../representations/registry';
 import { OTHER_SCHEMAS } from '../../../representations/registry';
@@ -15,8 +14,8 @@ import { readBody, MAX_BODY_BYTES } from '../body';
 import { ifMatchPasses } from '../conditional';
 import { negotiated } from '../negotiation/middleware';
 import { HttpError } from '../problems';
-import { alternatesHeader, sendComputed, sendRepresentation } from '../respond';
-import type { BodyCache } from '../respond';
+import { alternatesHeader, sendComputed, sendRepresentation, servePrepared } from '../respond';
+import type { LinkCards } from '../link-card';
 import { chosenType, requireKey, requirePrincipal } from '../state';
 import { methodNotAllowed } from './method-not-allowed';
 
@@ -24,64 +23,40 @@ import { methodNotAllowed } from './method-not-allowed';
 export interface LinksRouteDeps {
   links: LinkService;
   registry: Registry;
-  cache: BodyCache | null;
+  cards: LinkCards;
   baseUrl: string;
-  publicMaxAge: number;
   now: () => Date;
 }
 
 const PAGE_SIZE: Record<VendorType, number> = { [SUMMARY]: 20, [FULL]: 50, [PARTNER_V3]: 25 };
 const MAX_PAGE_SIZE = 100;
 const PRIVATE = 'private, no-cache';
-const VERSION_TAGS = 10_000;
 
 /** Routes of `/api/links`: the public card, the caller's listing, create, update, delete. */
 export function createLinksRouter(deps: LinksRouteDeps): Router {
-  const { links, registry, cache, baseUrl } = deps;
+  const { links, registry, cards, baseUrl } = deps;
   const linkReps = registry.resource('link');
   const pageReps = registry.resource('link-page');
   const ctx = () => ({ baseUrl, now: deps.now() });
   const router = Router();
   const rawBody = express.raw({ type: () => true, limit: MAX_BODY_BYTES });
 
-  // A link ETag is `"<version tag>.<clicks><state>.<representation>"`, built from what the
-  // representation depends on, never from its bytes. The version tag names the link's editable
-  // state (identity + version + registry fingerprint); clicks and expiry change the body too.
-  // No hashing on the hot path: each (row, version)'s tag is hashed once and remembered (bounded).
-  const versionTags = new Map<string, string>();
-  const versionTag = (link: Link) => {
-    const id = `${link.rowId}:${link.version}`;
-    let tag = versionTags.get(id);
-    if (tag === undefined) {
-      tag = createHash('sha1').update(`${registry.fingerprint}:${id}`).digest('base64url').slice(0, 16);
-      if (versionTags.size >= VERSION_TAGS) versionTags.clear();
-      versionTags.set(id, tag);
-    }
-    return tag;
-  };
-  const stateKey = (link: Link, type: VendorType) => {
-    const expired = link.expiresAt !== null && link.expiresAt.getTime() <= deps.now().getTime();
-    return `${versionTag(link)}.${link.clickCount.toString(36)}${expired ? 'x' : 'a'}.${SHORT_NAME[type]}`;
-  };
-  // A write precondition protects the editable state: a click between GET and PATCH is no conflict.
-  const isCurrentVersion = (link: Link) => (tag: string) => tag.slice(1).split('.')[0] === versionTag(link);
   const codeParam = (req: Request) => {
     const code = req.params.code as string;
     if (!CODE_PATTERN.test(code)) throw new HttpError('not-found', `No link with code ${code.slice(0, 80)}.`);
     return code;
   };
 
-  function sendLink(req: Request, res: Response, link: Link, cacheControl: string, extra: { status?: 201; location?: string } = {}) {
+  // Created and edited links answer privately (the caller's own view) with the card's prepared bytes.
+  function sendLink(req: Request, res: Response, link: Link, extra: { status?: 201; location?: string } = {}) {
     const type = chosenType(res);
-    const path = `/api/links/${link.code}`;
-    const key = stateKey(link, type);
-    sendRepresentation(req, res, cache, {
+    const card = cards.answer(link, type);
+    sendRepresentation(req, res, {
       type,
-      etag: `"${key}"`,
-      cacheControl,
-      alternates: alternatesHeader(path, linkReps.offers, type),
-      cacheKey: `link:${key}`,
-      body: () => linkReps.get(type).shape(link, ctx()),
+      etag: card.etag,
+      cacheControl: PRIVATE,
+      alternates: alternatesHeader(`/api/links/${link.code}`, linkReps.offers, type),
+      bytes: card.body,
       ...extra,
     });
   }
@@ -118,7 +93,7 @@ export function createLinksRouter(deps: LinksRouteDeps): Router {
       const { kind, body } = readBody(req, createFormats);
       const input = kind === 'partner' ? readPartnerV3Create(body) : readCreate(body);
       const link = await inPartnerTerms(kind, links.create(principal.userId, input));
-      sendLink(req, res, link, PRIVATE, { status: 201, location: `/api/links/${link.code}` });
+      sendLink(req, res, link, { status: 201, location: `/api/links/${link.code}` });
     })
     .all(methodNotAllowed('GET, HEAD, POST'));
 
@@ -126,7 +101,7 @@ export function createLinksRouter(deps: LinksRouteDeps): Router {
     .route('/api/links/:code')
     .get(negotiated(linkReps.offers), async function getLinkCard(req, res) {
       const link = await links.get(codeParam(req));
-      sendLink(req, res, link, `public, max-age=${deps.publicMaxAge}`);
+      servePrepared(req, res, cards.answer(link, chosenType(res)));
     })
     .patch(requireKey, negotiated(linkReps.offers), rawBody, async function updateLink(req, res) {
       const principal = requirePrincipal(res);
@@ -134,13 +109,13 @@ export function createLinksRouter(deps: LinksRouteDeps): Router {
       const { kind, body } = readBody(req, updateFormats);
       const changes = kind === 'partner' ? readPartnerV3Update(body) : readUpdate(body);
       const ifMatch = req.headers['if-match'];
-      const link = await inPartnerTerms(kind, links.update(principal.userId, code, changes, (current) => ifMatchPasses(ifMatch, isCurrentVersion(current))));
-      sendLink(req, res, link, PRIVATE);
+      const link = await inPartnerTerms(kind, links.update(principal.userId, code, changes, (current) => ifMatchPasses(ifMatch, cards.isCurrentVersion(current))));
+      sendLink(req, res, link);
     })
     .delete(requireKey, async function deleteLink(req, res) {
       const principal = requirePrincipal(res);
       const ifMatch = req.headers['if-match'];
-      await links.remove(principal.userId, codeParam(req), (current) => ifMatchPasses(ifMatch, isCurrentVersion(current)));
+      await links.remove(principal.userId, codeParam(req), (current) => ifMatchPasses(ifMatch, cards.isCurrentVersion(current)));
       res.statusCode = 204;
       res.end();
     })

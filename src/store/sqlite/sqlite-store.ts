@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Click, Link, LinkChanges, NewLink, User } from '../../domain/types';
 import type { LinkCursor, Store } from '../repository';
-import { cacheHotReads } from '../hot-read-cache';
+import { cacheHotReads, HOT_READ_TTL_MS } from '../hot-read-cache';
 import { migrate } from './migrations';
 
 interface LinkRow {
@@ -253,5 +253,5 @@ export function createSqliteStore(dataDir: string): Store {
       if (db.open) db.close();
     },
   };
-  return cacheHotReads(store, { ttlMs: 1000, max: 10_000 });
+  return cacheHotReads(store, { ttlMs: HOT_READ_TTL_MS, max: 10_000 });
 }

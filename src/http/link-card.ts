@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import { SHORT_NAME } from '../../representations/media-types';
+import type { VendorType } from '../../representations/media-types';
+import type { Registry } from '../../representations/registry';
+import { isExpired } from '../domain/links';
+import type { Link } from '../domain/types';
+import { alternatesHeader, prepareAnswer } from './respond';
+import type { PreparedAnswer } from './respond';
+
+/** Link ETags and the prepared public card, shared by the links routes and the fast path. */
+export interface LinkCards {
+  offers: readonly VendorType[];
+  /** Whether an If-Match tag names this link's current editable state (clicks and expiry aside). */
+  isCurrentVersion(link: Link): (tag: string) => boolean;
+  /** The card of this link as `type`; built once per state and kept in a byte-bounded cache. */
+  answer(link: Link, type: VendorType): PreparedAnswer;
+}
+
+export interface LinkCardDeps {
+  registry: Registry;
+  baseUrl: string;
+  publicMaxAge: number;
+  now: () => Date;
+  /** Bytes of prepared cards kept; 0 keeps none (each request builds its card). */
+  cacheBytes: number;
+  observeCacheLookup?: (hit: boolean) => void;
+}
+
+const VERSION_TAGS = 10_000;
+/** What a cached card costs besides its body: the header strings, roughly. */
+const ANSWER_OVERHEAD_BYTES = 512;
+
+export function createLinkCards(deps: LinkCardDeps): LinkCards {
+  const { registry, baseUrl } = deps;
+  const reps = registry.resource('link');
+  const cacheControl = `public, max-age=${deps.publicMaxAge}`;
+  const cache = deps.cacheBytes > 0
+    ? new LRUCache<string, PreparedAnswer>({ maxSize: deps.cacheBytes, sizeCalculation: (a) => a.body.length + ANSWER_OVERHEAD_BYTES })
+    : null;
+
+  // No hashing on the hot path: each (row, version)'s tag is hashed once and remembered (bounded).
+  // The registry fingerprint is part of it, so a deploy that changes a representation changes every ETag.
+  const versionTags = new Map<string, string>();
+  const versionTag = (link: Link) => {
+    const id = `${link.rowId}:${link.version}`;
+    let tag = versionTags.get(id);
+    if (tag === undefined) {
+      tag = createHash('sha1').update(`${registry.fingerprint}:${id}`).digest('base64url').slice(0, 16);
+      if (versionTags.size >= VERSION_TAGS) versionTags.clear();
+      versionTags.set(id, tag);
+    }
+    return tag;
+  };
+
+  // `<version tag>.<clicks><a|x>.<representation>`: names everything a card's bytes depend on.
+  const stateKey = (link: Link, type: VendorType) => {
+    const state = isExpired(link, deps.now()) ? 'x' : 'a';
+    return `${versionTag(link)}.${link.clickCount.toString(36)}${state}.${SHORT_NAME[type]}`;
+  };
+
+  const build = (link: Link, type: VendorType, key: string): PreparedAnswer => prepareAnswer({
+    type,
+    etag: `"${key}"`,
+    cacheControl,
+    alternates: alternatesHeader(`/api/links/${link.code}`, reps.offers, type),
+    body: Buffer.from(JSON.stringify(reps.get(type).shape(link, { baseUrl, now: deps.now() }))),
+  });
+
+  return {
+    offers: reps.offers,
+    isCurrentVersion: (link) => (tag) => tag.slice(1).split('.')[0] === versionTag(link),
+    answer(link, type) {
+      const key = stateKey(link, type);
+      let answer = cache?.get(key);
+      deps.observeCacheLookup?.(answer !== undefined);
+      if (answer === undefined) {
+        answer = build(link, type, key);
+        cache?.set(key, answer);
+      }
+      return answer;
+    },
+  };
+}
