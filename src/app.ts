@@ -136,8 +136,17 @@ export function createApp(deps: AppDeps): FacetApp {
 
   if (deps.fastPath === false) return facetApp(app, (req, res) => app(req, res));
   const fastPath = createFastPath({ links: services.links, cards, dashboards, auth, limiter, follow, observer, now });
+  const toExpress = (req: IncomingMessage, res: ServerResponse) => (answered: boolean) => {
+    if (!answered) app(req, res);
+  };
   return facetApp(app, function facet(req, res) {
-    if (!fastPath(req, res)) app(req, res);
+    const answered = fastPath(req, res);
+    if (answered === true) return;
+    if (answered === false) app(req, res);
+    else void answered.then(toExpress(req, res), (err: unknown) => {
+      log('fast path failed', err);
+      if (!res.headersSent) app(req, res);
+    });
   });
 }
 

@@ -4,7 +4,7 @@ import type { VendorType } from '../../representations/media-types';
 import { CODE_PATTERN, isReservedCode } from '../domain/codes';
 import { isExpired } from '../domain/links';
 import type { LinkService } from '../domain/links';
-import type { Principal } from '../domain/types';
+import type { Link, Principal } from '../domain/types';
 import type { Authenticator } from './auth';
 import type { LinkCards } from './link-card';
 import { exceedsListMembers, MAX_ACCEPT_RANGES } from './limits';
@@ -29,18 +29,24 @@ export interface FastPathDeps {
   now: () => Date;
 }
 
-/** Answers a request and returns true, or returns false having written and counted nothing. */
-export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
+/**
+ * Answers a request and returns true, or returns false having written and counted nothing; a
+ * promise of either when it first had to read the store.
+ */
+export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
 
 const CARD_PREFIX = '/api/links/';
+/** A failed read is Express's to answer (and report): it reads again and maps the error. */
+const decline = () => false;
 const DASHBOARD = '/api/dashboard';
 
 /**
  * The three hottest reads answered without Express: the public link card, a user's dashboard and
- * the short-link redirect, in the common case where everything they need is already in memory —
- * the key known, the link in the hot-read cache, the dashboard prepared and current. Anything else
- * (a miss, an error to report, an unusual spelling of the path) is declined before a byte is
- * written, and Express answers it with the full middleware chain.
+ * the short-link redirect, when the request is well-formed and the caller's key (if any) is known.
+ * The link or dashboard comes from memory (the hot-read cache, a prepared dashboard) or, when it
+ * has expired there, from the store. Anything else — an error to report (404, 406, 410, 401, 403,
+ * 429, a failing store), an unknown key, an unusual spelling of the path — is declined before a
+ * byte is written, and Express answers it with the full middleware chain.
  *
  * Express's router costs tens of microseconds a request in matching ~20 layers and chaining
  * `next()`, more than everything these answers need. What makes the answers the same either way:
@@ -70,36 +76,40 @@ export function createFastPath(deps: FastPathDeps): FastPath {
     return true;
   }
 
-  function card(req: IncomingMessage, res: ServerResponse, code: string, started: number): boolean {
+  function card(req: IncomingMessage, res: ServerResponse, code: string, started: number): boolean | Promise<boolean> {
     if (!CODE_PATTERN.test(code)) return false;
     const principal = auth.peek(req.headers.authorization);
     if (principal === undefined) return false;
     const type = negotiate(req, chooseCard, principal);
     if (type === null) return false;
+    const answer = (link: Link) => serve(req, res, '/api/links/:code', type, cards.answer(link, type), started);
     const link = links.peek?.(code);
-    if (!link) return false;
-    return serve(req, res, '/api/links/:code', type, cards.answer(link, type), started);
+    if (link === null) return false;
+    return link === undefined ? links.get(code).then(answer, decline) : answer(link);
   }
 
-  function dashboard(req: IncomingMessage, res: ServerResponse, started: number): boolean {
+  function dashboard(req: IncomingMessage, res: ServerResponse, started: number): boolean | Promise<boolean> {
     const principal = auth.peek(req.headers.authorization);
     if (!principal || principal.kind !== 'user') return false;
     const type = negotiate(req, chooseDashboard, principal);
     if (type === null) return false;
-    const answer = dashboards.peek(principal.userId, type);
-    if (answer === undefined) return false;
-    return serve(req, res, DASHBOARD, type, answer, started);
+    const answer = (prepared: PreparedAnswer) => serve(req, res, DASHBOARD, type, prepared, started);
+    const prepared = dashboards.peek(principal.userId, type);
+    return prepared === undefined ? dashboards.build(principal.userId, type).then(answer, decline) : answer(prepared);
   }
 
-  function redirect(req: IncomingMessage, res: ServerResponse, code: string, started: number): boolean {
+  function redirect(req: IncomingMessage, res: ServerResponse, code: string, started: number): boolean | Promise<boolean> {
     if (!CODE_PATTERN.test(code) || isReservedCode(code)) return false;
+    const visit = (link: Link) => {
+      const rateLimit = limiter.admitRedirect(req.socket.remoteAddress);
+      if (rateLimit === null) return false;
+      follow(req, res, link, rateLimit);
+      observer.answered(req, { method: req.method!, route: '/:code', status: 302, representation: '-' }, 0, started);
+      return true;
+    };
     const link = links.peek?.(code);
-    if (!link || isExpired(link, deps.now())) return false;
-    const rateLimit = limiter.admitRedirect(req.socket.remoteAddress);
-    if (rateLimit === null) return false;
-    follow(req, res, link, rateLimit);
-    observer.answered(req, { method: req.method!, route: '/:code', status: 302, representation: '-' }, 0, started);
-    return true;
+    if (link === null || (link && isExpired(link, deps.now()))) return false;
+    return link === undefined ? links.resolve(code).then(visit, decline) : visit(link);
   }
 
   return function fastPath(req, res) {
