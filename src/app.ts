@@ -102,7 +102,8 @@ export function createApp(deps: AppDeps): FacetApp {
   // A prepared dashboard is reused only while the store vouches for what it was built from; with
   // replaced services (tests) the store does not know their data, so nothing is reused.
   const storeBacked = !deps.services?.links && !deps.services?.users && !deps.services?.analytics;
-  const dashboards = createDashboardAnswers({ dashboard, registry, ctx, dataVersion: storeBacked ? store.dataVersion : undefined });
+  const dataVersion = storeBacked && store.dataVersion ? () => store.dataVersion!() : undefined;
+  const dashboards = createDashboardAnswers({ dashboard, registry, ctx, dataVersion });
   const follow = createFollow({ clicks: deps.clicks, countryHeader: config.countryHeader, now });
 
   const app = express();

@@ -10,6 +10,7 @@ import type { LinkCards } from './link-card';
 import { exceedsListMembers, MAX_ACCEPT_RANGES } from './limits';
 import { defaultRepresentation } from './negotiation/default-representation';
 import { createChooser } from './negotiation/middleware';
+import type { Chooser } from './negotiation/middleware';
 import type { RateLimiter } from './rate-limit';
 import type { RequestObserver } from './request-log';
 import { servePrepared } from './respond';
@@ -60,7 +61,7 @@ export function createFastPath(deps: FastPathDeps): FastPath {
   const chooseDashboard = createChooser(dashboards.offers);
 
   /** The representation the request negotiates to, or null where the full path must answer (400, 406). */
-  function negotiate(req: IncomingMessage, choose: ReturnType<typeof createChooser>, principal: Principal | null): VendorType | null {
+  function negotiate(req: IncomingMessage, choose: Chooser, principal: Principal | null): VendorType | null {
     const accept = req.headers.accept;
     if (exceedsListMembers(accept, MAX_ACCEPT_RANGES)) return null;
     const platform = req.headers['x-client-platform'] as string | undefined;
