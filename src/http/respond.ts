@@ -5,41 +5,6 @@ import type { VendorType } from '../../representations/media-types';
 import { noneMatchHits } from './conditional';
 import { VARY } from './negotiation/middleware';
 
-/** What a handler hands over to answer with a negotiated representation. */
-export interface RepresentationResponse {
-  type: VendorType;
-  etag: string;
-  cacheControl: string;
-  /** Value of the `Link` header naming the sibling representations. */
-  alternates: string;
-  /** The serialised body. */
-  bytes: Buffer;
-  status?: 200 | 201;
-  location?: string;
-}
-
-/**
- * Answers with a representation: byte-exact vendor Content-Type (no charset appended), strong
- * ETag, Cache-Control and alternates. A matching If-None-Match on GET/HEAD is a 304 (RFC 9110
- * §15.4.5 keeps ETag, Cache-Control and Vary on it).
- */
-export function sendRepresentation(req: Request, res: Response, r: RepresentationResponse): void {
-  res.setHeader('ETag', r.etag);
-  res.setHeader('Cache-Control', r.cacheControl);
-  res.setHeader('Link', r.alternates);
-  if ((req.method === 'GET' || req.method === 'HEAD') && noneMatchHits(req.headers['if-none-match'], r.etag)) {
-    res.statusCode = 304;
-    res.end();
-    return;
-  }
-  const bytes = r.bytes;
-  res.statusCode = r.status ?? 200;
-  if (r.location) res.setHeader('Location', r.location);
-  res.setHeader('Content-Type', r.type);
-  res.setHeader('Content-Length', bytes.length);
-  res.end(bytes);
-}
-
 /** The `Link` header value advertising a URL's other representations (RFC 8288). */
 export function alternatesHeader(path: string, offers: readonly VendorType[], chosen: VendorType): string {
   return offers

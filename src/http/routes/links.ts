@@ -14,7 +14,7 @@ import { readBody, MAX_BODY_BYTES } from '../body';
 import { ifMatchPasses } from '../conditional';
 import { negotiated } from '../negotiation/middleware';
 import { HttpError } from '../problems';
-import { alternatesHeader, sendComputed, sendRepresentation, servePrepared } from '../respond';
+import { alternatesHeader, prepareAnswer, sendComputed, servePrepared } from '../respond';
 import type { LinkCards } from '../link-card';
 import { chosenType, requireKey, requirePrincipal } from '../state';
 import { methodNotAllowed } from './method-not-allowed';
@@ -48,17 +48,18 @@ export function createLinksRouter(deps: LinksRouteDeps): Router {
   };
 
   // Created and edited links answer privately (the caller's own view) with the card's prepared bytes.
-  function sendLink(req: Request, res: Response, link: Link, extra: { status?: 201; location?: string } = {}) {
+  function sendLink(res: Response, link: Link, created = false) {
     const type = chosenType(res);
     const card = cards.answer(link, type);
-    sendRepresentation(req, res, {
+    const answer = prepareAnswer({
       type,
       etag: card.etag,
       cacheControl: PRIVATE,
       alternates: alternatesHeader(`/api/links/${link.code}`, linkReps.offers, type),
-      bytes: card.body,
-      ...extra,
+      body: card.body,
     });
+    if (created) res.setHeader('Location', `/api/links/${link.code}`);
+    res.writeHead(created ? 201 : 200, answer.ok).end(answer.body);
   }
 
   const createFormats = {
@@ -93,7 +94,7 @@ export function createLinksRouter(deps: LinksRouteDeps): Router {
       const { kind, body } = readBody(req, createFormats);
       const input = kind === 'partner' ? readPartnerV3Create(body) : readCreate(body);
       const link = await inPartnerTerms(kind, links.create(principal.userId, input));
-      sendLink(req, res, link, { status: 201, location: `/api/links/${link.code}` });
+      sendLink(res, link, true);
     })
     .all(methodNotAllowed('GET, HEAD, POST'));
 
@@ -110,7 +111,7 @@ export function createLinksRouter(deps: LinksRouteDeps): Router {
       const changes = kind === 'partner' ? readPartnerV3Update(body) : readUpdate(body);
       const ifMatch = req.headers['if-match'];
       const link = await inPartnerTerms(kind, links.update(principal.userId, code, changes, (current) => ifMatchPasses(ifMatch, cards.isCurrentVersion(current))));
-      sendLink(req, res, link);
+      sendLink(res, link);
     })
     .delete(requireKey, async function deleteLink(req, res) {
       const principal = requirePrincipal(res);
