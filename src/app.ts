@@ -15,7 +15,7 @@ import { createLinkService } from './domain/links';
 import type { LinkService } from './domain/links';
 import { createUserService } from './domain/users';
 import type { UserService } from './domain/users';
-import type { Store } from './store/repository';
+import type { Store } from './domain/repository';
 import { createLogger } from './observability/logger';
 import type { Logger } from './observability/logger';
 import { createMetrics } from './observability/metrics';

@@ -7,6 +7,14 @@ export interface Config {
   port: number;
   host: string | undefined;
   dataDir: string;
+  /** PostgreSQL URL (postgres://…); unset means the embedded SQLite file in dataDir. */
+  databaseUrl: string | undefined;
+  /** Connections each process keeps to PostgreSQL at most. */
+  pgPoolSize: number;
+  /** PostgreSQL statement_timeout, in milliseconds: a slow statement fails (503) instead of holding a request. */
+  pgStatementTimeoutMs: number;
+  /** Processes serving on the port (node:cluster); more than 1 needs PostgreSQL. */
+  workers: number;
   /** Public base URL without trailing slash; short URLs are built from it. */
   publicBaseUrl: string;
   production: boolean;
@@ -66,6 +74,19 @@ function baseUrl(raw: string): string {
   return url.origin + url.pathname.replace(/\/+$/, '');
 }
 
+function postgresUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL');
+  }
+  // The URL is not echoed: it may carry a password.
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw new ConfigError(`DATABASE_URL must be a postgres:// or postgresql:// URL, got scheme "${url.protocol}"`);
+  return raw;
+}
+
 function oneOf(env: NodeJS.ProcessEnv, name: string, allowed: readonly string[], fallback: string): string {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -83,9 +104,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = integer(env, 'PORT', 3000, 0, 65535);
   const production = env.NODE_ENV === 'production';
   const seed = env.SEED_DEMO_DATA ?? (production ? 'false' : 'true');
-  // DESIGN.md plans PostgreSQL behind the same repository contract; until that store exists, a
-  // DATABASE_URL must not be ignored silently while data goes to a local SQLite file instead.
-  if (env.DATABASE_URL) throw new ConfigError('DATABASE_URL is set, but the PostgreSQL store is not built yet: unset it to use the embedded SQLite store in DATA_DIR');
+  const databaseUrl = postgresUrl(env.DATABASE_URL);
+  const workers = integer(env, 'WORKERS', 1, 1, 64);
+  // Several processes on one SQLite file would each keep caches and limits the others cannot see.
+  if (workers > 1 && !databaseUrl) throw new ConfigError(`WORKERS=${workers} needs DATABASE_URL (PostgreSQL): the embedded SQLite store serves one process`);
   if (seed !== 'true' && seed !== 'false') throw new ConfigError(`SEED_DEMO_DATA must be true or false, got "${seed}"`);
   if (production && seed === 'true') throw new ConfigError('SEED_DEMO_DATA=true is refused in production: demo keys never reach production');
   return {
@@ -98,6 +120,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     host: env.HOST || undefined,
     dataDir: env.DATA_DIR || './data',
+    databaseUrl,
+    pgPoolSize: integer(env, 'PG_POOL_SIZE', 10, 1, 1000),
+    pgStatementTimeoutMs: integer(env, 'PG_STATEMENT_TIMEOUT_MS', 5000, 100, 600_000),
+    workers,
     publicBaseUrl: baseUrl(env.PUBLIC_BASE_URL || `http://localhost:${port}`),
     production,
     seedDemoData: seed === 'true',

@@ -1,26 +1,32 @@
+import cluster from 'node:cluster';
 import path from 'node:path';
 import { buildRegistry } from '../representations/registry';
 import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
+import type { Config } from './config';
 import { createClickRecorder } from './domain/clicks';
 import { DEMO_KEYS, seedDemoData } from './domain/seed';
+import { StoreStartupError } from './domain/store-errors';
 import { createLogger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
 import { handleClientError } from './http/client-error';
 import { createServer } from './http/server';
-import { createSqliteStore } from './store/sqlite/sqlite-store';
+import { superviseWorkers } from './process/workers';
+import { createStore } from './store/create-store';
+import { describeDatabase } from './store/postgres/open';
 
-async function main(): Promise<void> {
-  const config = loadConfig();
+async function serve(config: Config): Promise<void> {
   const logger = createLogger({ level: config.logLevel, pretty: process.stdout.isTTY === true });
   const info = (message: string) => logger.info(message);
   const metrics = createMetrics();
   const registry = buildRegistry();
-  const store = createSqliteStore(path.resolve(config.dataDir));
-  if (config.seedDemoData && (await store.isEmpty())) {
-    const seeded = await seedDemoData(store, new Date());
+  const where = config.databaseUrl ? describeDatabase(config.databaseUrl) : path.resolve(config.dataDir);
+  // Demo data is seeded under the store's start-up lock: instances starting together seed it once.
+  const store = await createStore(config, async (fresh) => {
+    if (!config.seedDemoData || !(await fresh.isEmpty())) return;
+    const seeded = await seedDemoData(fresh, new Date());
     info(`seeded demo data: ${seeded.links} links, ${seeded.clicks} clicks; keys ${DEMO_KEYS.user}, ${DEMO_KEYS.partner}`);
-  }
+  });
   const clicks = createClickRecorder(store.clicks, {
     flushMs: config.clickFlushMs,
     onError: (err) => logger.error({ err }, 'click batch failed; kept for the next flush'),
@@ -31,7 +37,7 @@ async function main(): Promise<void> {
   const server = createServer(app); // req/res born with Express's prototypes: see src/http/server.ts
   server.on('clientError', handleClientError);
   server.listen(config.port, config.host, () => {
-    info(`facet listening on ${config.publicBaseUrl} (data in ${path.resolve(config.dataDir)})`);
+    info(`facet listening on ${config.publicBaseUrl} (${store.kind} store: ${where})`);
     logger.flush(); // whoever waits for this line (a supervisor, a test) need not wait for the buffer
   });
 
@@ -51,9 +57,20 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
+async function main(): Promise<void> {
+  const config = loadConfig();
+  if (config.workers > 1 && cluster.isPrimary) {
+    superviseWorkers(config.workers, (line) => process.stdout.write(`${line}\n`));
+    return;
+  }
+  await serve(config);
+}
+
 main().catch((err: unknown) => {
   if (err instanceof ConfigError) {
     console.error(`facet: configuration error: ${err.message}`);
+  } else if (err instanceof StoreStartupError) {
+    console.error(`facet: cannot start: ${err.message}`);
   } else {
     console.error('facet: failed to start', err);
   }

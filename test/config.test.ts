@@ -17,10 +17,25 @@ describe('loadConfig()', () => {
     [{ PUBLIC_BASE_URL: 'ftp://x.example' }, /PUBLIC_BASE_URL/],
     [{ SEED_DEMO_DATA: 'yes' }, /SEED_DEMO_DATA/],
     [{ NODE_ENV: 'production', SEED_DEMO_DATA: 'true' }, /production/],
-    [{ DATABASE_URL: 'postgres://facet@localhost/facet' }, /DATABASE_URL/],
+    [{ DATABASE_URL: 'mysql://facet@localhost/facet' }, /DATABASE_URL/],
+    [{ DATABASE_URL: 'not a url' }, /DATABASE_URL/],
+    [{ WORKERS: '2' }, /WORKERS=2 needs DATABASE_URL/],
+    [{ WORKERS: '0' }, /WORKERS/],
+    [{ DATABASE_URL: 'postgres://localhost/facet', PG_POOL_SIZE: '0' }, /PG_POOL_SIZE/],
+    [{ DATABASE_URL: 'postgres://localhost/facet', PG_STATEMENT_TIMEOUT_MS: '5' }, /PG_STATEMENT_TIMEOUT_MS/],
   ])('stops on a bad value %p with a message naming it', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('selects PostgreSQL by DATABASE_URL, with pool size, statement timeout and workers', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://facet:secret@db.internal:5433/facet', PG_POOL_SIZE: '4', PG_STATEMENT_TIMEOUT_MS: '2500', WORKERS: '3' }))
+      .toMatchObject({ databaseUrl: 'postgres://facet:secret@db.internal:5433/facet', pgPoolSize: 4, pgStatementTimeoutMs: 2500, workers: 3 });
+    expect(loadConfig({})).toMatchObject({ databaseUrl: undefined, workers: 1 });
+  });
+
+  it('never echoes a DATABASE_URL, which may hold a password', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://facet:hunter2@localhost/facet' })).not.toThrow(/hunter2/);
   });
 
   it('never seeds demo keys in production by default', () => {

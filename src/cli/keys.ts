@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config';
+import { ConfigError, loadConfig } from '../config';
+import { StoreStartupError } from '../domain/store-errors';
 import { generateKey, hashKey } from '../domain/keys';
-import type { Store } from '../store/repository';
-import { createSqliteStore } from '../store/sqlite/sqlite-store';
+import type { Store } from '../domain/repository';
+import { createStore } from '../store/create-store';
 
 const USAGE = `usage: npm run keys -- create --user <name or id> [--partner] [--label <text>]
        npm run keys -- list
@@ -58,10 +59,11 @@ async function revoke(store: Store, args: string[], out: (line: string) => void)
 /** A command line the CLI cannot run; printed with the usage. */
 class UsageError extends Error {}
 
-/** Runs `keys <command> …` against the store in DATA_DIR; returns the exit code. */
+/** Runs `keys <command> …` against the configured store (DATABASE_URL, else DATA_DIR); returns the exit code. */
 export async function runKeysCli(argv: string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
   const [command, ...rest] = argv;
-  const store = createSqliteStore(path.resolve(loadConfig().dataDir));
+  const config = loadConfig();
+  const store = await createStore({ ...config, dataDir: path.resolve(config.dataDir) });
   try {
     if (command === 'create') return await create(store, rest, out);
     if (command === 'list') return await list(store, out);
@@ -80,7 +82,7 @@ if (require.main === module) {
   runKeysCli(process.argv.slice(2), (line) => process.stdout.write(`${line}\n`), (line) => process.stderr.write(`${line}\n`))
     .then((code) => { process.exitCode = code; })
     .catch((e: unknown) => {
-      console.error('keys: failed', e);
+      console.error(e instanceof StoreStartupError || e instanceof ConfigError ? `keys: ${e.message}` : 'keys: failed', e instanceof StoreStartupError || e instanceof ConfigError ? '' : e);
       process.exitCode = 1;
     });
 }

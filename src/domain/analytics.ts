@@ -1,4 +1,4 @@
-import type { ClickRepository, WindowClicks } from '../store/repository';
+import type { ClickRepository, WindowClicks } from './repository';
 import type { Link } from './types';
 
 /** Clicks of one link over a window of days, from the daily roll-ups. */

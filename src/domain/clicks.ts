@@ -1,4 +1,4 @@
-import type { ClickRepository } from '../store/repository';
+import type { ClickRepository } from './repository';
 import type { Click } from './types';
 
 /** Collects clicks off the request path and writes them in small batches. */

@@ -1,4 +1,4 @@
-import type { LinkRepository, LinkCursor } from '../store/repository';
+import type { LinkRepository, LinkCursor } from './repository';
 import { generateCode, isReservedCode } from './codes';
 import { DomainError } from './errors';
 import type { FieldError } from './errors';
@@ -40,8 +40,8 @@ export function isExpired(link: Link, now: Date): boolean {
 }
 
 /** Encodes a position in the newest-first listing as an opaque cursor. */
-export function encodeCursor(raw: string): string {
-  return Buffer.from(raw).toString('base64url');
+export function encodeCursor(cursor: LinkCursor): string {
+  return Buffer.from(`${cursor.createdAt}.${cursor.rowId}`).toString('base64url');
 }
 
 /** Decodes an opaque cursor; null when it is not one this service issued. */
@@ -99,7 +99,7 @@ export function createLinkService(repo: LinkRepository, options: { ownHosts: () 
       const after = cursor === null ? null : decodeCursor(cursor);
       if (cursor !== null && after === null) throw new DomainError('invalid', 'The cursor is not one this service issued.');
       const page = await repo.listByOwner(ownerId, limit, after);
-      return { items: page.items, nextCursor: page.nextCursor === null ? null : encodeCursor(page.nextCursor) };
+      return { items: page.items, nextCursor: page.next === null ? null : encodeCursor(page.next) };
     },
     async create(ownerId, input) {
       const errors: FieldError[] = [];

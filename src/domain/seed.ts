@@ -1,4 +1,4 @@
-import type { Store } from '../store/repository';
+import type { Store } from './repository';
 import { hashKey } from './keys';
 import type { Click } from './types';
 

@@ -1,4 +1,4 @@
-import type { UserRepository } from '../store/repository';
+import type { UserRepository } from './repository';
 import { DomainError } from './errors';
 import type { Team, User } from './types';
 

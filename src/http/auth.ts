@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import { LRUCache } from 'lru-cache';
 import { hashKey } from '../domain/keys';
 import type { Principal } from '../domain/types';
-import type { KeyRepository } from '../store/repository';
+import type { KeyRepository } from '../domain/repository';
 import { HttpError } from './problems';
 import { stateOf } from './state';
 

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { PROBLEM } from '../../representations/media-types';
 import { DomainError } from '../domain/errors';
+import { StoreConflictError, StoreUnavailableError } from '../domain/store-errors';
 import { HttpError, PROBLEMS, PROBLEM_TYPE_BASE } from './problems';
 import type { ProblemCode } from './problems';
 
@@ -15,27 +16,16 @@ const DOMAIN_TO_PROBLEM: Record<DomainError['kind'], ProblemCode> = {
 /** Seconds a client is asked to wait (Retry-After) while the store is busy or unreachable. */
 export const STORE_RETRY_AFTER_SECONDS = 2;
 
-// SQLite result codes (sqlite.org/rescode.html) that mean "not now" rather than "wrong": BUSY and
-// LOCKED, another connection or process holds the lock; IOERR_*, the disk or file failed; CANTOPEN,
-// the file cannot be opened; FULL, the disk is full; READONLY_*, the file cannot be written now
-// (permissions, moved, deleted); PROTOCOL, a lost locking race. Extended codes share the prefix.
-const STORE_UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|READONLY|PROTOCOL)(_|$)/;
-
-/** True for a store error that a retry may cure: answered 503 with Retry-After, not 500. */
-export function isStoreUnavailable(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && STORE_UNAVAILABLE.test(code);
-}
-
 /** Maps anything thrown to an HttpError; store outages become a 503, unknown errors an opaque 500. */
 export function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
   if (err instanceof DomainError) return new HttpError(DOMAIN_TO_PROBLEM[err.kind], err.message, { errors: err.fieldErrors });
-  if (isStoreUnavailable(err)) {
+  if (err instanceof StoreUnavailableError) {
     return new HttpError('unavailable', 'The store is busy or unreachable; try again shortly.', {
       headers: { 'Retry-After': String(STORE_RETRY_AFTER_SECONDS) },
     });
   }
+  if (err instanceof StoreConflictError) return new HttpError('conflict', 'Another write changed this at the same moment; try again.');
   // Errors from Express and its parsers carry a 4xx status and a message safe to show.
   const status = (err as { status?: unknown; statusCode?: unknown })?.status ?? (err as { statusCode?: unknown })?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {

@@ -16,6 +16,7 @@ export const PROBLEMS = {
   'not-acceptable': { status: 406, title: 'Not Acceptable' },
   'request-timeout': { status: 408, title: 'Request Timeout' },
   'code-taken': { status: 409, title: 'Short code already taken' },
+  conflict: { status: 409, title: 'Conflict' },
   gone: { status: 410, title: 'Gone' },
   'precondition-failed': { status: 412, title: 'Precondition Failed' },
   'payload-too-large': { status: 413, title: 'Payload Too Large' },

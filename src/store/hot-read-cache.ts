@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { Link } from '../domain/types';
-import type { Store, WindowClicks } from './repository';
+import type { Store, StoreChange, WindowClicks } from '../domain/repository';
 
 /** How stale a hot read may be: another process's write shows within this time. */
 export const HOT_READ_TTL_MS = 1000;
@@ -8,8 +8,9 @@ export const HOT_READ_TTL_MS = 1000;
 /**
  * Remembers links read by code, and click windows read by analytics, for `ttlMs`: a hot public
  * card costs no database read and a dashboard no GROUP BY. This process's own writes and click
- * batches update or drop entries at once; another process's writes show within `ttlMs` — well
- * inside the card's own `max-age`.
+ * batches drop entries at once; another process's writes drop them when the store announces them
+ * (`Store.subscribe`: PostgreSQL's LISTEN/NOTIFY), and within `ttlMs` at the latest when an
+ * announcement is lost or the store announces nothing.
  */
 export function cacheHotReads(store: Store, options: { ttlMs: number; max: number }): Store {
   // A miss is remembered too (as null): a flood of unknown codes must not reach the database either.
@@ -18,6 +19,14 @@ export function cacheHotReads(store: Store, options: { ttlMs: number; max: numbe
   const { links, clicks, users } = store;
   let version = 0;
   const changed = () => { version += 1; };
+  store.subscribe?.(function forget(change: StoreChange) {
+    if (change.kind === 'link') byCode.delete(change.code);
+    if (change.kind === 'clicks' || change.kind === 'unknown') {
+      byCode.clear();
+      windows.clear();
+    }
+    changed();
+  });
   return {
     ...store,
     dataVersion: () => version,

@@ -7,7 +7,7 @@ import packageJson from '../../package.json';
 import { buildRegistry } from '../../representations/registry';
 import { createApp } from '../../src/app';
 import { createClickRecorder } from '../../src/domain/clicks';
-import { createSqliteStore } from '../../src/store/sqlite/sqlite-store';
+import { createSqliteStore } from '../../src/store/create-store';
 import { expectProblem, expectValidBody } from '../helpers/schema';
 
 const CLI = path.join(__dirname, '..', '..', 'dist', 'src', 'cli', 'keys.js');

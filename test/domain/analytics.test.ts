@@ -4,8 +4,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { createAnalyticsService, windowDays } from '../../src/domain/analytics';
 import type { Link } from '../../src/domain/types';
-import type { Store } from '../../src/store/repository';
-import { createSqliteStore } from '../../src/store/sqlite/sqlite-store';
+import type { Store } from '../../src/domain/repository';
+import { createSqliteStore } from '../../src/store/create-store';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
 const DAY = 86_400_000;

@@ -1,6 +1,6 @@
 import { createClickRecorder } from '../../src/domain/clicks';
 import type { Click } from '../../src/domain/types';
-import type { ClickRepository } from '../../src/store/repository';
+import type { ClickRepository } from '../../src/domain/repository';
 
 const click = (n: number): Click => ({ linkRowId: n, at: new Date(0), device: 'other', country: 'ZZ', referrer: null });
 

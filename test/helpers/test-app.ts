@@ -12,8 +12,8 @@ import type { ClickRecorder } from '../../src/domain/clicks';
 import { hashKey } from '../../src/domain/keys';
 import type { RateLimitOptions } from '../../src/http/rate-limit';
 import { DEMO_KEYS, seedDemoData } from '../../src/domain/seed';
-import type { Store } from '../../src/store/repository';
-import { createSqliteStore } from '../../src/store/sqlite/sqlite-store';
+import type { Store } from '../../src/domain/repository';
+import { createSqliteStore } from '../../src/store/create-store';
 
 /** The fixed clock of the test fixture. */
 export const FIXED_NOW = new Date('2026-11-20T12:00:00.000Z');

@@ -7,8 +7,10 @@ import { createLinkService } from '../../src/domain/links';
 import type { LinkService } from '../../src/domain/links';
 import { hashKey } from '../../src/domain/keys';
 import { createUserService } from '../../src/domain/users';
-import { isStoreUnavailable, STORE_RETRY_AFTER_SECONDS } from '../../src/http/error-handler';
-import { BUSY_TIMEOUT_MS } from '../../src/store/sqlite/sqlite-store';
+import { STORE_RETRY_AFTER_SECONDS } from '../../src/http/error-handler';
+import { StoreConflictError, StoreUnavailableError } from '../../src/domain/store-errors';
+import { BUSY_WAIT_MS } from '../../src/store/sqlite/busy-retry';
+import { translateSqliteError } from '../../src/store/sqlite/errors';
 import { BASE_URL, createTestApp, FIXED_NOW, KEYS } from '../helpers/test-app';
 import type { TestApp } from '../helpers/test-app';
 import { expectProblem, expectValidBody } from '../helpers/schema';
@@ -51,8 +53,8 @@ describe('a SQLite file locked by another connection', () => {
     try {
       const started = Date.now();
       expectUnavailable(t, await post(t.app));
-      // The wait for the lock is short, since it blocks the event loop (better-sqlite3 is synchronous).
-      expect(Date.now() - started).toBeLessThan(BUSY_TIMEOUT_MS + 900);
+      // The store retries on timers for BUSY_WAIT_MS, then gives up: a quick 503, never a hang.
+      expect(Date.now() - started).toBeLessThan(BUSY_WAIT_MS + 900);
       expectUnavailable(t, await request(t.app).patch('/api/links/facet').set('Authorization', bearer(KEYS.user)).set('Content-Type', 'application/json').send('{"title":"x"}'));
       expectUnavailable(t, await request(t.app).delete('/api/links/rfc9111').set('Authorization', bearer(KEYS.user)));
       const ready = await request(t.app).get('/readyz');
@@ -110,7 +112,7 @@ describe('store errors from a failing disk', () => {
           // Every read reaches the failing store: none is answered from the hot-read cache.
           peek: () => undefined,
           async get(code) {
-            if (failWith) throw new Database.SqliteError('simulated store failure', failWith);
+            if (failWith) throw translateSqliteError(new Database.SqliteError('simulated store failure', failWith));
             return real.get(code);
           },
         };
@@ -140,12 +142,12 @@ describe('store errors from a failing disk', () => {
     expect(res.text).not.toContain('simulated');
   });
 
-  it('recognises store outages by their SQLite result code only', () => {
-    expect(isStoreUnavailable(new Database.SqliteError('x', 'SQLITE_BUSY_SNAPSHOT'))).toBe(true);
-    expect(isStoreUnavailable(new Error('SQLITE_BUSY'))).toBe(false);
-    expect(isStoreUnavailable({ code: 'SQLITE_BUSYNESS' })).toBe(false);
-    expect(isStoreUnavailable(null)).toBe(false);
-    expect(isStoreUnavailable(undefined)).toBe(false);
+  it('recognises store outages by their SQLite result code only, inside the store', () => {
+    expect(translateSqliteError(new Database.SqliteError('x', 'SQLITE_BUSY_SNAPSHOT'))).toBeInstanceOf(StoreUnavailableError);
+    expect(translateSqliteError(new Database.SqliteError('x', 'SQLITE_CONSTRAINT_UNIQUE'))).toBeInstanceOf(StoreConflictError);
+    expect(translateSqliteError(new Error('SQLITE_BUSY'))).not.toBeInstanceOf(StoreUnavailableError);
+    expect(translateSqliteError({ code: 'SQLITE_BUSYNESS' })).not.toBeInstanceOf(StoreUnavailableError);
+    expect(translateSqliteError(null)).toBeNull();
   });
 });
 
@@ -233,7 +235,7 @@ describe('API keys', () => {
 
   it('are never logged when the key lookup itself fails', async () => {
     const secret = 'fct_user_lookup-fails';
-    const lookup = jest.spyOn(t.store.keys, 'findByHash').mockRejectedValue(new Database.SqliteError('disk I/O error', 'SQLITE_IOERR'));
+    const lookup = jest.spyOn(t.store.keys, 'findByHash').mockRejectedValue(translateSqliteError(new Database.SqliteError('disk I/O error', 'SQLITE_IOERR')));
     try {
       const res = await request(t.app).get('/api/me').set('Authorization', bearer(secret));
       expectUnavailable(t, res);

@@ -5,6 +5,7 @@ import request from 'supertest';
 import type { Response, Test } from 'supertest';
 import { FULL, PARTNER_V3, SUMMARY } from '../../representations/media-types';
 import { handleClientError } from '../../src/http/client-error';
+import { translateSqliteError } from '../../src/store/sqlite/errors';
 import { MAX_ACCEPT_RANGES, MAX_REQUEST_TARGET } from '../../src/http/limits';
 import { createTestApp, KEYS } from '../helpers/test-app';
 
@@ -76,7 +77,7 @@ function withClientErrors(app: FacetApp): http.Server {
 /** Sends a request to an app whose store fails every read with an I/O error, as a failing disk would. */
 async function withFailingStore(method: string, url: string): Promise<Response> {
   const broken = await createTestApp({ seed: false });
-  const ioError = () => Promise.reject(new Database.SqliteError('disk I/O error', 'SQLITE_IOERR_READ'));
+  const ioError = () => Promise.reject(translateSqliteError(new Database.SqliteError('disk I/O error', 'SQLITE_IOERR_READ')));
   broken.store.keys.findByHash = ioError;
   broken.store.links.findByCode = ioError;
   try {

@@ -6,8 +6,8 @@ import { buildRegistry } from '../../representations/registry';
 import { createApp } from '../../src/app';
 import { createClickRecorder } from '../../src/domain/clicks';
 import { hashKey } from '../../src/domain/keys';
-import type { Store } from '../../src/store/repository';
-import { createSqliteStore } from '../../src/store/sqlite/sqlite-store';
+import type { Store } from '../../src/domain/repository';
+import { createSqliteStore } from '../../src/store/create-store';
 
 /** The fixed clock and key of the partner fixture: goldens never depend on the demo seed. */
 export const FIXTURE_NOW = new Date('2026-11-20T12:00:00.000Z');

@@ -1,6 +1,6 @@
 import type { Link } from '../../src/domain/types';
 import { cacheHotReads } from '../../src/store/hot-read-cache';
-import type { Store } from '../../src/store/repository';
+import type { Store } from '../../src/domain/repository';
 
 const link = (clickCount: number, version = 1): Link => ({
   rowId: 1, code: 'abc', ownerId: 'u1', url: 'https://example.org/', title: null, tags: [],

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { createSqliteStore } from '../../src/store/sqlite/sqlite-store';
+import { createSqliteStore } from '../../src/store/create-store';
 import { migrations } from '../../src/store/sqlite/migrations';
-import type { Store } from '../../src/store/repository';
+import type { LinkCursor, LinkPage, Store } from '../../src/domain/repository';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
 let dir: string;
@@ -66,13 +66,12 @@ describe('the SQLite store', () => {
   it('pages newest first without gaps or repeats, even for links created in the same millisecond', async () => {
     for (let i = 0; i < 7; i += 1) await store.links.insert(newLink(`page${i}`), NOW);
     const seen: string[] = [];
-    let after = null;
+    let after: LinkCursor | null = null;
     for (;;) {
-      const page = await store.links.listByOwner('u1', 3, after);
+      const page: LinkPage = await store.links.listByOwner('u1', 3, after);
       seen.push(...page.items.map((l) => l.code));
-      if (!page.nextCursor) break;
-      const [createdAt, rowId] = page.nextCursor.split('.').map(Number);
-      after = { createdAt: createdAt!, rowId: rowId! };
+      if (!page.next) break;
+      after = page.next;
     }
     expect(seen).toEqual(['page6', 'page5', 'page4', 'page3', 'page2', 'page1', 'page0']);
   });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Router } from 'express';
 import type { Registry } from '../../../representations/registry';
 import type { Metrics } from '../../observability/metrics';
-import type { Store } from '../../store/repository';
+import type { Store } from '../../domain/repository';
 import { HttpError } from '../problems';
 import { methodNotAllowed } from './method-not-allowed';
 

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { StoreStartupError } from '../../domain/store-errors';
 
 /** Ordered schema changes; a migration, once released, is never edited — add a new one. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
@@ -87,23 +88,36 @@ export const migrations: readonly { version: number; name: string; sql: string }
     // The first characters of a key identify it in `npm run keys -- list` without revealing it.
     sql: `ALTER TABLE api_keys ADD COLUMN prefix TEXT;`,
   },
+  {
+    version: 4,
+    name: 'readiness heartbeat',
+    // /readyz writes this row: a store that can no longer take writes is not ready.
+    sql: `CREATE TABLE heartbeat (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL);`,
+  },
 ];
 
-/** Applies every migration newer than the database's recorded version, each in its own transaction. */
-export function migrate(db: Database.Database): number {
+/** The newest schema version this code knows. */
+export const LATEST_VERSION = Math.max(...migrations.map((m) => m.version));
+
+/**
+ * Applies every migration newer than the database's recorded version, each in its own immediate
+ * transaction that re-reads the version, so two processes starting together apply each once.
+ * Refuses a database written by a newer Facet: this code would misread what it does not know.
+ */
+export function migrate(db: Database.Database, file: string): number {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
-  const row = db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
-  const current = row.v ?? 0;
-  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
-  let applied = 0;
-  for (const m of migrations) {
-    if (m.version <= current) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      record.run(m.version, m.name, Date.now());
-    })();
-    applied += 1;
+  const currentVersion = () => (db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
+  const found = currentVersion();
+  if (found > LATEST_VERSION) {
+    throw new StoreStartupError(`${file} has schema version ${found}, written by a newer Facet; this one knows up to version ${LATEST_VERSION}. Run the newer Facet, or restore a backup.`);
   }
-  return applied;
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  const apply = db.transaction((m: (typeof migrations)[number]) => {
+    if (m.version <= currentVersion()) return 0;
+    db.exec(m.sql);
+    record.run(m.version, m.name, Date.now());
+    return 1;
+  });
+  return migrations.reduce((applied, m) => applied + (m.version <= found ? 0 : apply.immediate(m)), 0);
 }

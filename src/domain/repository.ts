@@ -1,9 +1,23 @@
-import type { Click, KeyKind, Link, LinkChanges, NewLink, Page, Team, User } from '../domain/types';
+import type { Click, KeyKind, Link, LinkChanges, NewLink, Team, User } from './types';
 
-/** Position in the newest-first link listing: exclusive lower bound of the next page. */
+/**
+ * The persistence contract the domain services are written against; src/store/ implements it
+ * (SQLite, PostgreSQL). Implementations throw only the errors of ./store-errors for failures of
+ * the store itself, never a driver's own error codes.
+ */
+
+/** Position in the newest-first link listing: the last link of a page, exclusive lower bound of the next. */
 export interface LinkCursor {
+  /** The link's createdAt, in milliseconds since the epoch. */
   createdAt: number;
+  /** The link's rowId: breaks ties between links created in the same millisecond. */
   rowId: number;
+}
+
+/** One page of the newest-first listing, and where the next one starts (null on the last page). */
+export interface LinkPage {
+  items: Link[];
+  next: LinkCursor | null;
 }
 
 /** Links as persisted; every method is async so a networked store can implement it. */
@@ -15,7 +29,7 @@ export interface LinkRepository {
    */
   peekByCode?(code: string): Link | null | undefined;
   /** Newest first; `after` continues a previous page. */
-  listByOwner(ownerId: string, limit: number, after: LinkCursor | null): Promise<Page<Link>>;
+  listByOwner(ownerId: string, limit: number, after: LinkCursor | null): Promise<LinkPage>;
   /** Returns null when the code is already taken. */
   insert(link: NewLink, now: Date): Promise<Link | null>;
   /** Applies changes only if the stored version still equals `expectedVersion`; null otherwise. */
@@ -66,14 +80,27 @@ export interface WindowClicks {
 
 /** Click events and their daily roll-ups. */
 export interface ClickRepository {
-  /** Records a batch atomically: raw clicks, daily roll-ups and each link's click count. */
+  /**
+   * Records a batch atomically: raw clicks, daily roll-ups and each link's click count. Safe to run
+   * from several processes at once: counts are added, never overwritten. Clicks of a deleted link are dropped.
+   */
   insertBatch(clicks: Click[]): Promise<void>;
   /** Clicks of these links from `fromDay` (inclusive) on, grouped in the database. */
   window(linkRowIds: number[], fromDay: string): Promise<WindowClicks>;
 }
 
-/** The one persistence contract: SQLite by default, PostgreSQL later. */
+/** What changed in the store, as announced to every process sharing it. */
+export type StoreChange =
+  | { kind: 'link'; code: string }
+  | { kind: 'clicks' }
+  | { kind: 'accounts' }
+  /** Changes may have been missed (the feed was down): forget everything derived. */
+  | { kind: 'unknown' };
+
+/** The one persistence contract: SQLite by default, PostgreSQL when DATABASE_URL is set. */
 export interface Store {
+  /** Which implementation this is, for logs and readiness: 'sqlite' or 'postgres'. */
+  kind: string;
   links: LinkRepository;
   keys: KeyRepository;
   users: UserRepository;
@@ -84,8 +111,14 @@ export interface Store {
    * may be stale). Optional: without it, nothing derived is reused.
    */
   dataVersion?(): number;
+  /**
+   * Calls `listener` for every write made through any process sharing this store, this one
+   * included, soon after it commits. Optional: a store only one process uses need not announce.
+   */
+  subscribe?(listener: (change: StoreChange) => void): void;
   /** True when the database holds no users at all (first start). */
   isEmpty(): Promise<boolean>;
+  /** Resolves when the store can serve reads and take writes now; throws StoreUnavailableError otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,0 +1,34 @@
+import { StoreConflictError, StoreUnavailableError } from '../../domain/store-errors';
+
+// SQLSTATE classes and codes (postgresql.org/docs/15/errcodes-appendix.html) that mean "not now":
+// 08 connection exception, 53 insufficient resources, 57P01-57P05 the server is shutting down,
+// restarting or unreachable, 57014 a statement cancelled by statement_timeout, 40001/40P01 a
+// serialisation failure or deadlock that a retry resolves, 25006 a read-only (standby) server.
+const UNAVAILABLE_STATE = /^(08|53)...$|^57P0[1-5]$|^57014$|^40001$|^40P01$|^25006$/;
+// What the socket layer and node-postgres say when there is no server or the connection broke.
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const CLIENT_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Query read timeout|not queryable|Cannot use a pool after calling end|connection error/i;
+
+const codeOf = (err: unknown): string | undefined => {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+};
+
+/** True for a unique_violation (SQLSTATE 23505). */
+export function isUniqueViolation(err: unknown): boolean {
+  return codeOf(err) === '23505';
+}
+
+/** Maps a node-postgres error to the contract's typed errors; anything else passes unchanged. */
+export function translatePgError(err: unknown): unknown {
+  if (!(err instanceof Error)) return err;
+  const code = codeOf(err);
+  if (code !== undefined && (UNAVAILABLE_STATE.test(code) || NETWORK_CODES.has(code))) {
+    return new StoreUnavailableError(`PostgreSQL store unavailable (${code})`, { cause: err });
+  }
+  if (code === undefined && CLIENT_MESSAGES.test(err.message)) {
+    return new StoreUnavailableError(`PostgreSQL store unavailable (${err.message})`, { cause: err });
+  }
+  if (isUniqueViolation(err)) return new StoreConflictError('PostgreSQL uniqueness conflict (23505)', { cause: err });
+  return err;
+}

@@ -1,0 +1,42 @@
+import type { KeyRepository } from '../../domain/repository';
+import type { KeyKind } from '../../domain/types';
+import type { Db } from './db';
+
+interface KeyRow {
+  id: string;
+  user_id: string;
+  user_name: string;
+  kind: KeyKind;
+  label: string;
+  prefix: string | null;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+/** API keys in PostgreSQL, found by the hash of the secret; revoked keys stay listed. */
+export function createPostgresKeys(db: Db): KeyRepository {
+  return {
+    async findByHash(hash) {
+      const [row] = await db.query<{ id: string; user_id: string; kind: KeyKind }>(
+        'SELECT id, user_id, kind FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL', [hash]);
+      return row ? { keyId: row.id, userId: row.user_id, kind: row.kind } : null;
+    },
+    async insert(key, now) {
+      await db.query('INSERT INTO api_keys (id, key_hash, user_id, kind, label, prefix, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+        [key.id, key.hash, key.userId, key.kind, key.label, key.prefix ?? null, now.getTime()]);
+    },
+    async list() {
+      const rows = await db.query<KeyRow>(
+        `SELECT k.id, k.user_id, u.name AS user_name, k.kind, k.label, k.prefix, k.created_at, k.revoked_at
+         FROM api_keys k JOIN users u ON u.id = k.user_id ORDER BY k.created_at, k.id COLLATE "C"`);
+      return rows.map((k) => ({
+        id: k.id, userId: k.user_id, userName: k.user_name, kind: k.kind, label: k.label, prefix: k.prefix,
+        createdAt: new Date(k.created_at), revokedAt: k.revoked_at === null ? null : new Date(k.revoked_at),
+      }));
+    },
+    async revoke(id, now) {
+      const rows = await db.query('UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL RETURNING id', [now.getTime(), id]);
+      return rows.length > 0;
+    },
+  };
+}
