@@ -90,7 +90,7 @@ export function createApp(deps: AppDeps): FacetApp {
   // The objects both the Express routes and the fast path answer with.
   const observer = createRequestObserver(logger, metrics);
   const auth = createAuthenticator(store.keys);
-  const limiter = createRateLimiter(deps.rateLimits ?? DEFAULT_RATE_LIMITS);
+  const limiter = createRateLimiter({ ...(deps.rateLimits ?? DEFAULT_RATE_LIMITS), shared: store.rateLimits, log });
   const cards = createLinkCards({
     registry,
     baseUrl,

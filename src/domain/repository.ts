@@ -89,6 +89,23 @@ export interface ClickRepository {
   window(linkRowIds: number[], fromDay: string): Promise<WindowClicks>;
 }
 
+/** What one process counted in one rate-limit window since it last reported. */
+export interface WindowIncrement {
+  policy: string;
+  partition: string;
+  /** Start of the fixed window, epoch milliseconds (aligned: the same on every process). */
+  windowStart: number;
+  delta: number;
+}
+
+/** Rate-limit counts shared by every process on one store, so N instances never mean N quotas. */
+export interface RateLimitCounts {
+  /** Adds each increment to its window's shared count; resolves with the totals after adding, in order. */
+  add(increments: WindowIncrement[]): Promise<number[]>;
+  /** Forgets windows that started before `before` (epoch milliseconds). */
+  prune(before: number): Promise<void>;
+}
+
 /** What changed in the store, as announced to every process sharing it. */
 export type StoreChange =
   | { kind: 'link'; code: string }
@@ -105,6 +122,8 @@ export interface Store {
   keys: KeyRepository;
   users: UserRepository;
   clicks: ClickRepository;
+  /** Shared rate-limit counts; absent where one process is the whole service (SQLite). */
+  rateLimits?: RateLimitCounts;
   /**
    * A number that changes whenever this process writes links, users, teams or clicks: an answer
    * derived from reads may be reused while it is unchanged (for as long as the store's own reads

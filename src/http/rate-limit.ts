@@ -1,8 +1,11 @@
 import type { Request, RequestHandler } from 'express';
 import { LRUCache } from 'lru-cache';
 import type { RateLimits } from '../config';
+import type { RateLimitCounts } from '../domain/repository';
 import { CODE_PATTERN, isReservedCode } from '../domain/codes';
 import { HttpError } from './problems';
+import { createWindowSync } from './rate-limit-sync';
+import type { Window, WindowSync } from './rate-limit-sync';
 import { stateOf } from './state';
 
 /** Rate limits plus what tests replace: the clock windows are measured with, and the memory bound. */
@@ -11,13 +14,12 @@ export interface RateLimitOptions extends RateLimits {
   clock?: () => number;
   /** Partitions (keys or addresses) remembered per policy; the least recently seen are forgotten first. */
   maxPartitions?: number;
+  /** Counts shared with the other instances on one store; without it, limits are this process's. */
+  shared?: RateLimitCounts;
+  /** Where failures to share counts are reported. */
+  log?: (message: string, err: unknown) => void;
 }
 
-/** A fixed window of one partition: when it started and how many requests it has counted. */
-interface Window {
-  start: number;
-  used: number;
-}
 
 /** One quota policy (draft-ietf-httpapi-ratelimit-headers): `quota` requests per window per partition. */
 interface Policy {
@@ -60,24 +62,32 @@ export function addressPartition(address: string | undefined): string {
   return `${all.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }
 
-/** The partition's window at `now`, a fresh one when the last has ended or was forgotten. */
+/**
+ * The partition's window at `now`, a fresh one when the last has ended or was forgotten. Windows
+ * are aligned to multiples of their length, so every instance sharing counts agrees on them.
+ */
 function windowAt(policy: Policy, partition: string, now: number, windowMs: number): Window {
   let window = policy.windows.get(partition);
-  if (!window || now - window.start >= windowMs) {
-    window = { start: now, used: 0 };
+  const start = now - (now % windowMs);
+  if (!window || window.start !== start) {
+    window = { start, used: 0, pushed: 0, others: 0 };
     policy.windows.set(partition, window);
   }
   return window;
 }
 
-function take(policy: Policy, partition: string, now: number, windowMs: number): Usage {
+/** Requests counted in the window by every instance, as far as this one knows. */
+const usedOf = (window: Window) => window.used + window.others;
+
+function take(policy: Policy, partition: string, now: number, windowMs: number, sync: WindowSync | null): Usage {
   const window = windowAt(policy, partition, now, windowMs);
   window.used += 1;
+  sync?.touched(policy.name, partition, window);
   return {
     policy,
-    remaining: Math.max(0, policy.quota - window.used),
+    remaining: Math.max(0, policy.quota - usedOf(window)),
     resetSeconds: Math.max(1, Math.ceil((window.start + windowMs - now) / 1000)),
-    exceeded: window.used > policy.quota,
+    exceeded: usedOf(window) > policy.quota,
   };
 }
 
@@ -108,6 +118,7 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
   const clock = options.clock ?? Date.now;
   const windowMs = options.windowSeconds * 1000;
   const max = options.maxPartitions ?? 100_000;
+  const sync = options.shared ? createWindowSync(options.shared, { windowMs, clock, log: options.log ?? (() => undefined) }) : null;
   const policy = (name: string, quota: number): Policy | null =>
     quota > 0 ? { name, quota, windows: new LRUCache<string, Window>({ max }) } : null;
   const writesPerKey = policy('writes-per-key', options.writesPerKey);
@@ -127,7 +138,7 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
       if (checks.length === 0) return next();
 
       const now = clock();
-      const usages = checks.map(([p, partition]) => take(p, partition, now, windowMs));
+      const usages = checks.map(([p, partition]) => take(p, partition, now, windowMs, sync));
       const headers = usageHeaders(usages, options.windowSeconds);
       for (let i = 0; i < headers.length; i += 2) res.setHeader(headers[i]!, headers[i + 1]!);
       const exceeded = usages.filter((u) => u.exceeded);
@@ -142,8 +153,8 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
       if (!redirectsPerAddress) return [];
       const partition = addressPartition(address);
       const now = clock();
-      if (windowAt(redirectsPerAddress, partition, now, windowMs).used >= redirectsPerAddress.quota) return null;
-      return usageHeaders([take(redirectsPerAddress, partition, now, windowMs)], options.windowSeconds);
+      if (usedOf(windowAt(redirectsPerAddress, partition, now, windowMs)) >= redirectsPerAddress.quota) return null;
+      return usageHeaders([take(redirectsPerAddress, partition, now, windowMs, sync)], options.windowSeconds);
     },
   };
 }

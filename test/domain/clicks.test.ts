@@ -6,9 +6,11 @@ const click = (n: number): Click => ({ linkRowId: n, at: new Date(0), device: 'o
 
 function memoryRepo(failures = 0) {
   const batches: Click[][] = [];
+  const attempts = { count: 0 };
   let failuresLeft = failures;
   const repo: ClickRepository = {
     async insertBatch(clicks) {
+      attempts.count += 1;
       if (failuresLeft > 0) {
         failuresLeft -= 1;
         throw new Error('database is locked');
@@ -19,7 +21,7 @@ function memoryRepo(failures = 0) {
       return { perDay: [], perValue: [] };
     },
   };
-  return { repo, batches };
+  return { repo, batches, attempts };
 }
 
 describe('the click recorder', () => {
@@ -54,6 +56,28 @@ describe('the click recorder', () => {
     recorder.record(click(2));
     await recorder.close();
     expect(batches.flat().map((c) => c.linkRowId).sort()).toEqual([1, 2]);
+  });
+});
+
+describe('the click recorder while the store refuses clicks', () => {
+  it('backs off instead of trying again on every visit, then writes everything once the store is back', async () => {
+    const { repo, batches, attempts } = memoryRepo(1);
+    let now = 1_000_000;
+    const errors: unknown[] = [];
+    const recorder = createClickRecorder(repo, { flushMs: 60_000, maxBatch: 3, clock: () => now, onError: (err) => errors.push(err) });
+    for (let i = 0; i < 3; i += 1) recorder.record(click(i));
+    await recorder.flush();
+    expect(errors).toHaveLength(1);
+    // 300 more visits while backing off: full batches, but no new attempt.
+    for (let i = 3; i < 303; i += 1) recorder.record(click(i));
+    expect(attempts.count).toBe(1);
+    expect(recorder.pending()).toBe(303);
+    now += 60_000;
+    recorder.record(click(303));
+    await recorder.close();
+    expect(attempts.count).toBeGreaterThan(1);
+    expect(batches.flat()).toHaveLength(304);
+    expect(new Set(batches.flat().map((c) => c.linkRowId)).size).toBe(304);
   });
 });
 

@@ -15,8 +15,11 @@ import { bearer } from './http-expect';
 let clockMs = Date.UTC(2026, 10, 20);
 const clock = () => clockMs;
 const MINUTE = 60_000;
-/** Each test starts a window far from the previous test's, so quotas never carry over. */
-beforeEach(() => { clockMs += 24 * 60 * MINUTE; });
+/**
+ * Each test starts at the beginning of a window far from the previous test's, so quotas never
+ * carry over. Windows are aligned to multiples of their length (every instance agrees on them).
+ */
+beforeEach(() => { clockMs = clockMs - (clockMs % MINUTE) + 24 * 60 * MINUTE; });
 
 let serial = 0;
 /** POST /api/links with `key`; a fresh code each time. */

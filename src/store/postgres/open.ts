@@ -10,6 +10,7 @@ import { translatePgError } from './errors';
 import { createPostgresKeys } from './keys';
 import { createPostgresLinks } from './links';
 import { migrate } from './migrations';
+import { createPostgresRateLimits } from './rate-limits';
 import { createPostgresUsers } from './users';
 
 /** How to reach the server, and what to run once per database at start-up. */
@@ -101,6 +102,7 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
     keys: guard(createPostgresKeys(db)),
     users: guard(createPostgresUsers(db)),
     clicks: guard(createPostgresClicks(db)),
+    rateLimits: guard(createPostgresRateLimits(db)),
     subscribe: (listener) => { listeners.push(listener); },
     isEmpty: lifecycle.isEmpty,
     ping: lifecycle.ping,

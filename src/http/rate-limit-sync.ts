@@ -1,0 +1,79 @@
+import type { RateLimitCounts, WindowIncrement } from '../domain/repository';
+
+/** A fixed window of one partition as this process sees it. */
+export interface Window {
+  /** Aligned start, epoch milliseconds: every process agrees on it. */
+  start: number;
+  /** Requests this process counted in the window. */
+  used: number;
+  /** Of `used`, how many the shared store has been told. */
+  pushed: number;
+  /** Requests the other processes counted, as of the last report. */
+  others: number;
+}
+
+/** Reports counted windows to the shared store and learns the other processes' counts. */
+export interface WindowSync {
+  /** Notes that `window` of (policy, partition) counted a request. */
+  touched(policy: string, partition: string, window: Window): void;
+}
+
+/** How often counts are exchanged: the overshoot across N instances is about N × rate × this. */
+export const RATE_LIMIT_SYNC_MS = 100;
+const PRUNE_EVERY_MS = 60_000;
+const REPORT_FAILURES_EVERY_MS = 60_000;
+
+/**
+ * Exchanges rate-limit counts with the other instances through the store, every RATE_LIMIT_SYNC_MS,
+ * off the request path: a request is decided at once on this process's count plus the others' as
+ * last reported. While the store cannot be reached, each instance goes on limiting on what it
+ * knows (at worst its own quota); unreported counts are sent once it is back.
+ */
+export function createWindowSync(counts: RateLimitCounts, options: { windowMs: number; clock: () => number; log: (message: string, err: unknown) => void }): WindowSync {
+  const dirty = new Map<string, { policy: string; partition: string; window: Window }>();
+  const keyOf = (policy: string, partition: string, window: Window) => `${policy}\u0000${partition}\u0000${window.start}`;
+  let inFlight = false;
+  let lastPrune = 0;
+  let lastFailureReport = -Infinity;
+
+  async function exchange(): Promise<void> {
+    if (inFlight || dirty.size === 0) return;
+    inFlight = true;
+    const batch = [...dirty.values()];
+    dirty.clear();
+    const increments: WindowIncrement[] = batch.map(({ policy, partition, window }) => ({ policy, partition, windowStart: window.start, delta: window.used - window.pushed }));
+    for (const { window } of batch) window.pushed = window.used;
+    try {
+      const totals = await counts.add(increments.filter((i) => i.delta > 0));
+      let k = 0;
+      for (const [i, { window }] of batch.entries()) {
+        if (increments[i]!.delta > 0) window.others = Math.max(0, totals[k++]! - window.pushed);
+      }
+      const now = options.clock();
+      if (now - lastPrune > PRUNE_EVERY_MS) {
+        lastPrune = now;
+        await counts.prune(now - 2 * options.windowMs);
+      }
+    } catch (err) {
+      for (const [i, entry] of batch.entries()) {
+        entry.window.pushed -= increments[i]!.delta;
+        dirty.set(keyOf(entry.policy, entry.partition, entry.window), entry);
+      }
+      const now = options.clock();
+      if (now - lastFailureReport > REPORT_FAILURES_EVERY_MS) {
+        lastFailureReport = now;
+        options.log('rate-limit counts could not be shared; each instance limits on its own counts until the store is back', err);
+      }
+    } finally {
+      inFlight = false;
+    }
+  }
+
+  const timer = setInterval(() => void exchange(), RATE_LIMIT_SYNC_MS);
+  timer.unref();
+  return {
+    touched(policy, partition, window) {
+      dirty.set(keyOf(policy, partition, window), { policy, partition, window });
+    },
+  };
+}
