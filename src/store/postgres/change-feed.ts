@@ -24,8 +24,8 @@ function parse(payload: string | undefined): StoreChange {
 
 /**
  * LISTENs for StoreChange announcements on a connection of its own and passes each to `onChange`.
- * When the connection drops, announcements may be missed: `unknown` is passed at once (forget
- * everything derived) and again after reconnecting, with back-off from 250 ms to 5 s.
+ * It reconnects with back-off from 250 ms to 5 s; announcements made meanwhile are missed, so
+ * `unknown` (forget everything derived) is passed once it is back. Until then, caches rely on their TTL.
  */
 export function listenForChanges(config: ClientConfig, onChange: (change: StoreChange) => void, log: (message: string, err: unknown) => void): ChangeFeed {
   let client: Client | null = null;
@@ -41,7 +41,6 @@ export function listenForChanges(config: ClientConfig, onChange: (change: StoreC
     client.on('error', () => undefined);
     void client.end().catch(() => undefined);
     client = null;
-    onChange({ kind: 'unknown' });
     schedule();
   };
 
