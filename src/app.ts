@@ -90,6 +90,8 @@ export function createApp(deps: AppDeps): FacetApp {
   // The objects both the Express routes and the fast path answer with.
   const observer = createRequestObserver(logger, metrics);
   const auth = createAuthenticator(store.keys);
+  // A key revoked on any instance (announced by a shared store) stops working here at once.
+  store.subscribe?.((change) => { if (change.kind === 'accounts' || change.kind === 'unknown') auth.forget(); });
   const limiter = createRateLimiter({ ...(deps.rateLimits ?? DEFAULT_RATE_LIMITS), shared: store.rateLimits, log });
   const cards = createLinkCards({
     registry,

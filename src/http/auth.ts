@@ -20,6 +20,8 @@ export interface Authenticator {
    * header (anonymous), undefined when the middleware must decide (unknown key, malformed header).
    */
   peek(header: string | undefined): Principal | null | undefined;
+  /** Forgets every remembered key: a key was revoked somewhere. */
+  forget(): void;
 }
 
 /**
@@ -38,6 +40,7 @@ export function createAuthenticator(keys: KeyRepository): Authenticator {
     return match ? hashKey(match[1]!) : null;
   };
   return {
+    forget: () => known.clear(),
     peek(header) {
       if (header === undefined) return null;
       const hash = hashOf(header);

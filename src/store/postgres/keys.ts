@@ -1,6 +1,7 @@
 import type { KeyRepository } from '../../domain/repository';
 import type { KeyKind } from '../../domain/types';
 import type { Db } from './db';
+import { CHANGES_CHANNEL } from './db';
 
 interface KeyRow {
   id: string;
@@ -35,7 +36,10 @@ export function createPostgresKeys(db: Db): KeyRepository {
       }));
     },
     async revoke(id, now) {
-      const rows = await db.query('UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL RETURNING id', [now.getTime(), id]);
+      // Announced, so every instance forgets the keys it has cached at once.
+      const rows = await db.query(
+        `WITH w AS (UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL RETURNING id)
+         SELECT pg_notify('${CHANGES_CHANNEL}', '{"kind":"accounts"}') FROM w`, [now.getTime(), id]);
       return rows.length > 0;
     },
   };
