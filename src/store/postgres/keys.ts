@@ -2,17 +2,8 @@ import type { KeyRepository } from '../../domain/repository';
 import type { KeyKind } from '../../domain/types';
 import type { Db } from './db';
 import { CHANGES_CHANNEL } from './db';
-
-interface KeyRow {
-  id: string;
-  user_id: string;
-  user_name: string;
-  kind: KeyKind;
-  label: string;
-  prefix: string | null;
-  created_at: number;
-  revoked_at: number | null;
-}
+import { toKeyInfo } from '../rows';
+import type { KeyRow } from '../rows';
 
 /** API keys in PostgreSQL, found by the hash of the secret; revoked keys stay listed. */
 export function createPostgresKeys(db: Db): KeyRepository {
@@ -30,10 +21,7 @@ export function createPostgresKeys(db: Db): KeyRepository {
       const rows = await db.query<KeyRow>(
         `SELECT k.id, k.user_id, u.name AS user_name, k.kind, k.label, k.prefix, k.created_at, k.revoked_at
          FROM api_keys k JOIN users u ON u.id = k.user_id ORDER BY k.created_at, k.id COLLATE "C"`);
-      return rows.map((k) => ({
-        id: k.id, userId: k.user_id, userName: k.user_name, kind: k.kind, label: k.label, prefix: k.prefix,
-        createdAt: new Date(k.created_at), revokedAt: k.revoked_at === null ? null : new Date(k.revoked_at),
-      }));
+      return rows.map(toKeyInfo);
     },
     async revoke(id, now) {
       // Announced, so every instance forgets the keys it has cached at once.

@@ -1,19 +1,8 @@
 import type { UserRepository } from '../../domain/repository';
-import type { User } from '../../domain/types';
 import type { Db } from './db';
 import { notify } from './db';
-
-interface UserRow {
-  id: string;
-  name: string;
-  email: string;
-  avatar_url: string | null;
-  created_at: number;
-}
-
-function toUser(row: UserRow): User {
-  return { id: row.id, name: row.name, email: row.email, avatarUrl: row.avatar_url, createdAt: new Date(row.created_at) };
-}
+import { toUser } from '../rows';
+import type { UserRow } from '../rows';
 
 // Names sort byte-wise ("C"), as SQLite sorts them, whatever the database's locale.
 /** Users, teams and memberships in PostgreSQL. */

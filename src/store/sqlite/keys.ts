@@ -1,17 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { KeyRepository } from '../../domain/repository';
 import type { KeyKind } from '../../domain/types';
-
-interface KeyRow {
-  id: string;
-  user_id: string;
-  user_name: string;
-  kind: KeyKind;
-  label: string;
-  prefix: string | null;
-  created_at: number;
-  revoked_at: number | null;
-}
+import { toKeyInfo } from '../rows';
+import type { KeyRow } from '../rows';
 
 /** API keys in SQLite, found by the hash of the secret; revoked keys stay listed. */
 export function createSqliteKeys(db: Database.Database): KeyRepository {
@@ -32,10 +23,7 @@ export function createSqliteKeys(db: Database.Database): KeyRepository {
       q.insert.run(key.id, key.hash, key.userId, key.kind, key.label, key.prefix ?? null, now.getTime());
     },
     async list() {
-      return q.list.all().map((k) => ({
-        id: k.id, userId: k.user_id, userName: k.user_name, kind: k.kind, label: k.label, prefix: k.prefix,
-        createdAt: new Date(k.created_at), revokedAt: k.revoked_at === null ? null : new Date(k.revoked_at),
-      }));
+      return q.list.all().map(toKeyInfo);
     },
     async revoke(id, now) {
       return q.revoke.run(now.getTime(), id).changes > 0;

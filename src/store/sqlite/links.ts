@@ -1,37 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { LinkRepository } from '../../domain/repository';
-import type { Link, LinkChanges } from '../../domain/types';
+import type { LinkChanges } from '../../domain/types';
 import { isUniqueViolation } from './errors';
-
-interface LinkRow {
-  row_id: number;
-  code: string;
-  owner_id: string;
-  url: string;
-  title: string | null;
-  tags: string;
-  created_at: number;
-  updated_at: number;
-  expires_at: number | null;
-  version: number;
-  click_count: number;
-}
-
-function toLink(row: LinkRow): Link {
-  return {
-    rowId: row.row_id,
-    code: row.code,
-    ownerId: row.owner_id,
-    url: row.url,
-    title: row.title,
-    tags: JSON.parse(row.tags) as string[],
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
-    expiresAt: row.expires_at === null ? null : new Date(row.expires_at),
-    version: row.version,
-    clickCount: row.click_count,
-  };
-}
+import { toLink } from '../rows';
+import type { LinkRow } from '../rows';
 
 /** The SET clause and parameters of a partial update: only the fields given change. */
 function changeSet(changes: LinkChanges): { sets: string[]; params: Record<string, unknown> } {

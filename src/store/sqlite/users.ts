@@ -1,18 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { UserRepository } from '../../domain/repository';
-import type { User } from '../../domain/types';
-
-interface UserRow {
-  id: string;
-  name: string;
-  email: string;
-  avatar_url: string | null;
-  created_at: number;
-}
-
-function toUser(row: UserRow): User {
-  return { id: row.id, name: row.name, email: row.email, avatarUrl: row.avatar_url, createdAt: new Date(row.created_at) };
-}
+import { toUser } from '../rows';
+import type { UserRow } from '../rows';
 
 /** Users, teams and memberships in SQLite. */
 export function createSqliteUsers(db: Database.Database): UserRepository {
