@@ -1,6 +1,7 @@
 vcl 4.1;
 #
-# Varnish 7 in front of Facet: one cached object per representation of a public link card.
+# Varnish 7 in front of Facet: one cached object per representation of a public link card,
+# spread over several Facet instances that share one PostgreSQL database.
 #
 # Facet answers the public card GET /api/links/{code} with `Cache-Control: public, max-age=60`
 # and `Vary: Accept, X-Client-Platform, Authorization`. Without help a shared cache keeps one
@@ -13,19 +14,78 @@ vcl 4.1;
 # default-representation.ts); test/varnish/varnish.test.ts runs a corpus of Accept and
 # X-Client-Platform values through real varnishd and that code and fails on any difference.
 #
-# Stock VCL and vmod std only. VCL has no loops, so at most 8 media ranges are read; longer or
-# unusual headers (quoted strings, non-ASCII, numeric parameter names) go to the service
-# uncached instead of being guessed at.
+# Stock VCL and the vmods shipped with Varnish (std, directors) only. VCL has no loops, so at
+# most 8 media ranges are read; longer or unusual headers (quoted strings, non-ASCII, numeric
+# parameter names) go to the service uncached instead of being guessed at.
+#
+# Instances (deploy/README.md): one backend per Facet process, all probed on /readyz. Requests
+# that name a link (/api/links/{code}: card reads and the owner's edits) go to the instance the
+# code hashes to, so a card fetched right after an edit comes from the instance that made it
+# (its own write refreshed its caches at once; the others learn of it within 250 ms). Every
+# other request goes round-robin. A sick instance is skipped by both directors; a GET or HEAD
+# whose instance fails is retried once on the next one.
 
 import std;
+import directors;
 
-backend facet {
+# A Facet instance is ready when /readyz answers 200 (it reaches its store). Sick after 2 of the
+# last 3 probes failed (about 2 s), healthy again after 2 of 3 succeeded.
+probe facet_ready {
+    .request = "GET /readyz HTTP/1.1"
+               "Host: facet-probe"
+               "User-Agent: varnish-probe"
+               "Connection: close";
+    .expected_response = 200;
+    .interval = 1s;
+    .timeout = 1s;
+    .window = 3;
+    .threshold = 2;
+}
+
+# BEGIN facet-backends
+# One block per instance (deploy/systemd/facet@.service: the instance name is the port).
+backend facet_3000 {
     .host = "127.0.0.1";
     .port = "3000";
+    .probe = facet_ready;
+    .connect_timeout = 1s;
+    .first_byte_timeout = 15s;
+}
+
+backend facet_3001 {
+    .host = "127.0.0.1";
+    .port = "3001";
+    .probe = facet_ready;
+    .connect_timeout = 1s;
+    .first_byte_timeout = 15s;
+}
+# END facet-backends
+
+sub vcl_init {
+    new facet_rr = directors.round_robin();
+    new facet_by_code = directors.shard();
+    # BEGIN facet-members
+    facet_rr.add_backend(facet_3000);
+    facet_rr.add_backend(facet_3001);
+    facet_by_code.add_backend(facet_3000);
+    facet_by_code.add_backend(facet_3001);
+    # END facet-members
+    facet_by_code.reconfigure();
 }
 
 sub vcl_recv {
     unset req.http.X-Facet-Variant;
+    unset req.http.X-Facet-Code;
+    set req.backend_hint = facet_rr.backend();
+    if (req.url ~ "^/api/links/[A-Za-z0-9_-]{3,64}/?(\?.*)?$") {
+        # Remembered for vcl_deliver: an edit bans the cached variants of this code.
+        set req.http.X-Facet-Code = regsub(req.url, "^/api/links/([^/?]+).*$", "\1");
+    }
+    if (req.url ~ "^/(healthz|readyz|metrics)/?(\?.*)?$") {
+        # They describe one instance, and the service sends no Cache-Control on the first two:
+        # the built-in VCL would keep an old "ready" for two minutes.
+        return (pass);
+    }
     if (req.http.Authorization) {
         # Private resources, and a partner key's pinned default: never shared.
         return (pass);
@@ -227,9 +287,52 @@ sub facet_choose {
 
 sub vcl_backend_fetch {
     unset bereq.http.X-Facet-Variant;
+    unset bereq.http.X-Facet-Code;
+    if (bereq.url ~ "^/api/links/[A-Za-z0-9_-]{3,64}/?(\?.*)?$") {
+        # Card reads and edits of one code meet on one instance; on a retry, its next alternative.
+        set bereq.backend = facet_by_code.backend(by=KEY,
+            key=facet_by_code.key(regsub(bereq.url, "^/api/links/([^/?]+).*$", "\1")),
+            alt=bereq.retries);
+    } else {
+        # Round-robin: a retry takes the next instance in turn.
+        set bereq.backend = facet_rr.backend();
+    }
+}
+
+sub vcl_backend_response {
+    # Marks every stored variant of a card with its code, so that an edit can ban them all.
+    if (bereq.url ~ "^/api/links/[A-Za-z0-9_-]{3,64}/?(\?.*)?$") {
+        set beresp.http.X-Facet-Code = regsub(bereq.url, "^/api/links/([^/?]+).*$", "\1");
+    }
+    # For tests and debugging: which instance produced this answer.
+    set beresp.http.X-Facet-Backend = beresp.backend.name;
+}
+
+sub vcl_backend_error {
+    # Idempotent requests get one more try on another instance before the client sees an error.
+    if (bereq.retries < 1 && (bereq.method == "GET" || bereq.method == "HEAD")) {
+        return (retry);
+    }
+    # Every instance is sick or failed: answer as Facet does when its store is down (RFC 9457).
+    set beresp.status = 503;
+    set beresp.http.Content-Type = "application/problem+json";
+    set beresp.http.Retry-After = "5";
+    set beresp.http.Cache-Control = "no-store";
+    set beresp.ttl = 0s;
+    set beresp.uncacheable = true;
+    synthetic({"{"type":"https://facet.example/problems/unavailable","title":"Service Unavailable","status":503,"detail":"No Facet instance is answering.","code":"unavailable" }"});
+    return (deliver);
 }
 
 sub vcl_deliver {
+    # A successful edit or delete through this cache drops every stored variant of that card at
+    # once; an edit that reaches an instance another way shows here after max-age (PUBLIC_MAX_AGE).
+    if ((req.method == "PATCH" || req.method == "DELETE") && req.http.X-Facet-Code &&
+        resp.status >= 200 && resp.status < 300) {
+        # No quotes: VCL bans take the argument verbatim (codes are [A-Za-z0-9_-], checked above).
+        std.ban("obj.http.X-Facet-Code == " + req.http.X-Facet-Code);
+    }
+    unset resp.http.X-Facet-Code;
     # For tests and debugging: was this answered from the cache, and as which variant?
     if (obj.hits > 0) {
         set resp.http.X-Cache = "HIT";

@@ -12,8 +12,8 @@ export type Headers = Record<string, string | string[] | undefined>;
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
 
-/** Sends one request to 127.0.0.1:port with exactly these headers (no defaults added but Host). */
-export function send(port: number, path: string, headers: Headers = {}, method = 'GET'): Promise<Reply> {
+/** Sends one request to 127.0.0.1:port with exactly these headers (no defaults added but Host and, with a body, Content-Length); `body` is sent as JSON. */
+export function send(port: number, path: string, headers: Headers = {}, method = 'GET', body?: unknown): Promise<Reply> {
   const defined = Object.fromEntries(Object.entries(headers).filter((e): e is [string, string | string[]] => e[1] !== undefined));
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, path, method, headers: defined, agent }, (res) => {
@@ -23,7 +23,7 @@ export function send(port: number, path: string, headers: Headers = {}, method =
       res.on('error', reject);
     });
     req.on('error', reject);
-    req.end();
+    req.end(body === undefined ? undefined : JSON.stringify(body));
   });
 }
 

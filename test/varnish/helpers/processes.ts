@@ -1,7 +1,6 @@
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
@@ -33,40 +32,6 @@ function isExecutable(file: string): boolean {
   }
 }
 
-/** Runs `npm run build` when dist/src/main.js is missing or older than any source file. */
-export function ensureBuilt(): void {
-  const built = path.join(ROOT, 'dist/src/main.js');
-  const builtAt = fs.existsSync(built) ? fs.statSync(built).mtimeMs : -1;
-  const sources = [path.join(ROOT, 'tsconfig.json'), path.join(ROOT, 'tsconfig.build.json'), ...walk(path.join(ROOT, 'src')), ...walk(path.join(ROOT, 'representations'))];
-  if (builtAt >= 0 && sources.every((f) => fs.statSync(f).mtimeMs <= builtAt)) return;
-  try {
-    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'pipe' });
-  } catch (err) {
-    const e = err as { stdout?: Buffer; stderr?: Buffer };
-    throw new Error(`npm run build failed:\n${e.stdout?.toString() ?? ''}${e.stderr?.toString() ?? ''}`, { cause: err });
-  }
-}
-
-function walk(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return walk(full);
-    return /\.(ts|json)$/.test(entry.name) ? [full] : [];
-  });
-}
-
-/** A loopback port that was free a moment ago (the kernel picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** Spawns a process and resolves once its output matches `ready`; rejects if it exits or times out first. */
 function spawnUntil(command: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs: number): Promise<Started> {
   const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -91,12 +56,6 @@ function spawnUntil(command: string, args: string[], env: NodeJS.ProcessEnv, rea
     child.once('error', (err) => fail(`could not start: ${err.message}`));
     child.once('exit', (code, signal) => fail(`exited (${code ?? signal})`));
   });
-}
-
-/** Starts the built service (`node dist/src/main.js`) on 127.0.0.1:port with a fresh DATA_DIR. */
-export function startService(port: number, dataDir: string): Promise<Started> {
-  const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, NODE_ENV: 'development' };
-  return spawnUntil(process.execPath, [path.join(ROOT, 'dist/src/main.js')], env, /facet listening on/, 30_000);
 }
 
 /** A running varnishd: where it listens, and its working directory for varnishadm/varnishstat. */
@@ -161,4 +120,21 @@ export function stop(started: Started | undefined): Promise<void> {
     });
     child.kill('SIGTERM');
   });
+}
+
+/** Health of each backend (not director) as `backend.list` reports it, by backend name. */
+export async function backendHealth(workDir: string): Promise<Record<string, string>> {
+  const listing = await admin(workDir, 'backend.list');
+  const rows = [...listing.matchAll(/^\S+\.(facet_\d+)\s+\S+\s+\S+\s+(healthy|sick)\b/gm)];
+  return Object.fromEntries(rows.map((m) => [m[1] as string, m[2] as string]));
+}
+
+/** Polls `check` every `intervalMs` until it returns true or `timeoutMs` passes; resolves with the time it took. */
+export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, intervalMs = 50): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    if (await check()) return Date.now() - started;
+    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not true within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
 }

@@ -1,0 +1,193 @@
+import { FULL, PARTNER_V3, SHORT_NAME, SUMMARY } from '../../../representations/media-types';
+import type { VendorType } from '../../../representations/media-types';
+import { DEMO_KEYS } from '../../../src/domain/seed';
+import { generatedCases, HAND_WRITTEN, serviceChoice, spellingsOf, UNACCEPTABLE } from './accept-corpus';
+import type { AcceptCase } from './accept-corpus';
+import type { Edge } from './edge';
+import { expectBody, expectProblemStatus, expectRepresentation, registry } from './expect';
+import { send } from './http';
+import type { Headers } from './http';
+import { counter } from './processes';
+import type { Varnish } from './processes';
+
+const LINK_OFFERS = registry.resource('link').offers;
+const REPRESENTATIONS: readonly VendorType[] = [SUMMARY, FULL, PARTNER_V3];
+const bearer = (key: string) => `Bearer ${key}`;
+
+/**
+ * What the shipped VCL promises whatever stands behind it, as tests: variants kept apart, the
+ * VCL's choice equal to negotiate()'s, a high hit ratio across Accept spellings, no 304 for
+ * another variant, no stored 406, nothing private shared.
+ */
+export function describeCacheBehaviour(edge: () => Edge): void {
+  const via = (v: 'cached' | 'plain', url: string, headers: Headers = {}, method = 'GET') => send(edge()[v].port, url, headers, method);
+  const anonymous = (c: AcceptCase): Headers => ({ Accept: c.accept, 'X-Client-Platform': c.platform });
+
+  it('keeps summary, full and partner.v3 of one URL apart and answers a repeat from the cache', async () => {
+    const etags = new Map<VendorType, string>();
+    for (const round of [1, 2, 3]) {
+      for (const type of REPRESENTATIONS) {
+        const res = await via('cached', '/api/links/facet', { Accept: type });
+        expectRepresentation(res, type, 'link');
+        expect(res.headers['x-cache']).toBe(round === 1 ? 'MISS' : 'HIT');
+        // On a hit X-Varnish carries this request's id and the id of the request that stored it.
+        expect(String(res.headers['x-varnish']).split(' ')).toHaveLength(round === 1 ? 1 : 2);
+        expect(etags.get(type) ?? res.headers.etag).toBe(res.headers.etag);
+        etags.set(type, res.headers.etag!);
+      }
+    }
+    expect(new Set(etags.values()).size).toBe(3);
+    const head = await via('cached', '/api/links/facet', { Accept: SUMMARY }, 'HEAD');
+    expect([head.status, head.headers['content-type'], head.headers['x-cache'], head.body]).toEqual([200, SUMMARY, 'HIT', '']);
+  });
+
+  it('chooses in VCL what negotiate() chooses, for every case of a corpus of Accept and X-Client-Platform values', async () => {
+    const corpus = [...HAND_WRITTEN, ...generatedCases(120)];
+    const mismatches: string[] = [];
+    let normalised = 0;
+    for (const c of corpus) {
+      const expected = serviceChoice(c, LINK_OFFERS);
+      const res = await via('cached', '/api/links/rfc9110', anonymous(c));
+      const variant = res.headers['x-facet-variant'];
+      const served = res.status === 406 ? UNACCEPTABLE : res.headers['content-type'];
+      if (variant !== (c.beyondVcl ? 'pass' : expected) || served !== expected) {
+        mismatches.push(`${JSON.stringify(c)}: service chooses ${expected}; VCL chose ${variant}, served ${res.status} ${served}`);
+      }
+      if (variant !== 'pass') normalised += 1;
+      expectBody(res, 'link');
+    }
+    expect(mismatches).toEqual([]);
+    expect(normalised).toBeGreaterThanOrEqual(60);
+    expect(normalised).toBe(corpus.filter((c) => !c.beyondVcl).length);
+  }, 60_000);
+
+  it('answers at least 90% of 30+ spellings per representation from the cache, and prints what it is without normalisation', async () => {
+    const withNormalisation = await measureHits(edge().cached, '/api/links/rfc9111');
+    const without = await measureHits(edge().plain, '/api/links/rfc9111');
+    const line = (name: string, m: HitMeasure) =>
+      `  ${name}: ${m.hits}/${m.eligible} hits after the first request per representation (${(100 * m.ratio).toFixed(1)}%), ` +
+      `${m.objects} objects stored (MAIN.n_object), ${m.perType}\n`;
+    process.stdout.write(`\nVarnish hit ratio over ${withNormalisation.requests} requests of one public URL:\n` +
+      line('with Accept normalisation   ', withNormalisation) + line('without (Vary on raw headers)', without));
+    expect(withNormalisation.ratio).toBeGreaterThanOrEqual(0.9);
+    expect(withNormalisation.objects).toBe(3);
+    expect(without.ratio).toBeLessThan(withNormalisation.ratio);
+  }, 60_000);
+
+  it('never answers 304 for another variant\'s ETag', async () => {
+    const url = '/api/links/rfc9457';
+    const summary = await via('cached', url, { Accept: SUMMARY });
+    const full = await via('cached', url, { Accept: FULL });
+    const partner = await via('cached', url, { Accept: PARTNER_V3 });
+    const [s, f, p] = [summary.headers.etag!, full.headers.etag!, partner.headers.etag!];
+    expect(new Set([s, f, p]).size).toBe(3);
+
+    expectRepresentation(await via('cached', url, { Accept: FULL, 'If-None-Match': s }), FULL, 'link');
+    expectRepresentation(await via('cached', url, { Accept: '*/*', 'If-None-Match': `${s}, W/${p}` }), FULL, 'link');
+    expectRepresentation(await via('cached', url, { Accept: 'application/json', 'X-Client-Platform': 'ios', 'If-None-Match': f }), SUMMARY, 'link');
+    const revalidated = await via('cached', url, { Accept: FULL, 'If-None-Match': f });
+    expect([revalidated.status, revalidated.body, revalidated.headers.etag]).toEqual([304, '', f]);
+
+    // The same on a cache miss and on a pass: learn the ETags from the service itself, not through the cache.
+    const fresh = '/api/links/negotiator';
+    const direct = await send(edge().instances[0]!.port, fresh, { Accept: SUMMARY });
+    const miss = await via('cached', fresh, { Accept: FULL, 'If-None-Match': direct.headers.etag });
+    expectRepresentation(miss, FULL, 'link');
+    expect(miss.headers['x-cache']).toBe('MISS');
+    const ninePass = `a/b, c/d, e/f, g/h, i/j, k/l, m/n, o/p, ${FULL}`;
+    const pass = await via('cached', fresh, { Accept: ninePass, 'If-None-Match': direct.headers.etag });
+    expect(pass.headers['x-facet-variant']).toBe('pass');
+    expectRepresentation(pass, FULL, 'link');
+  });
+
+  it('never stores a 406, nor serves one to an acceptable request', async () => {
+    for (const v of ['cached', 'plain'] as const) {
+      const url = '/api/links/bff';
+      for (const accept of ['text/html', 'text/html', `${FULL};q=0, application/xml`]) {
+        const res = await via(v, url, { Accept: accept });
+        expectProblemStatus(res, 406);
+        expect(res.headers['cache-control']).toBe('no-store');
+        expect(res.headers['x-cache']).toBe('MISS');
+      }
+      expectRepresentation(await via(v, url, { Accept: '*/*' }), FULL, 'link');
+      expectRepresentation(await via(v, url, {}), FULL, 'link');
+      expectRepresentation(await via(v, url, { 'X-Client-Platform': 'ios' }), SUMMARY, 'link');
+      expectProblemStatus(await via(v, url, { Accept: 'text/html' }), 406);
+      expect((await via(v, url, { Accept: '*/*' })).headers['x-cache']).toBe('HIT');
+    }
+    const unacceptable = await via('cached', '/api/links/bff', { Accept: 'image/png', 'X-Client-Platform': 'web' });
+    expect(unacceptable.headers['x-facet-variant']).toBe(UNACCEPTABLE);
+  });
+
+  it('never serves a private listing to another key or to an anonymous client', async () => {
+    const user = await via('cached', '/api/links', { Authorization: bearer(DEMO_KEYS.user), Accept: FULL });
+    const again = await via('cached', '/api/links', { Authorization: bearer(DEMO_KEYS.user), Accept: FULL });
+    const partner = await via('cached', '/api/links', { Authorization: bearer(DEMO_KEYS.partner), Accept: '*/*' });
+    const partnerAsFull = await via('cached', '/api/links', { Authorization: bearer(DEMO_KEYS.partner), Accept: FULL });
+    const nobody = await via('cached', '/api/links', { Accept: FULL });
+    for (const res of [user, again, partnerAsFull]) expectRepresentation(res, FULL, 'link-page');
+    expectRepresentation(partner, PARTNER_V3, 'link-page');
+    for (const res of [user, again, partner, partnerAsFull]) {
+      expect(res.headers['cache-control']).toBe('private, no-cache');
+      expect(res.headers['x-cache']).toBe('MISS');
+    }
+    expect(partnerAsFull.body).not.toBe(user.body);
+    expect(partnerAsFull.headers.etag).not.toBe(user.headers.etag);
+    expectProblemStatus(nobody, 401);
+    expect(nobody.headers['x-cache']).toBe('MISS');
+  });
+
+  it('never lets a partner key\'s pinned default reach anonymous clients of the public card', async () => {
+    const url = '/api/links/varnish';
+    const pinned = await via('cached', url, { Authorization: bearer(DEMO_KEYS.partner), Accept: '*/*' });
+    expectRepresentation(pinned, PARTNER_V3, 'link');
+    expect(pinned.headers['x-cache']).toBe('MISS');
+    const first = await via('cached', url, { Accept: '*/*' });
+    const second = await via('cached', url, { Accept: '*/*' });
+    expectRepresentation(first, FULL, 'link');
+    expectRepresentation(second, FULL, 'link');
+    expect([first.headers['x-cache'], second.headers['x-cache']]).toEqual(['MISS', 'HIT']);
+    const pinnedAgain = await via('cached', url, { Authorization: bearer(DEMO_KEYS.partner) });
+    expectRepresentation(pinnedAgain, PARTNER_V3, 'link');
+    expect(pinnedAgain.headers['x-cache']).toBe('MISS');
+  });
+}
+
+interface HitMeasure {
+  requests: number;
+  hits: number;
+  eligible: number;
+  ratio: number;
+  objects: number;
+  perType: string;
+}
+
+/**
+ * Requests `url` once with every spelling of each representation, in order, and counts hits
+ * after the first request of each representation; `objects` is the growth of MAIN.n_object.
+ */
+async function measureHits(v: Varnish, url: string): Promise<HitMeasure> {
+  const before = await counter(v.workDir, 'MAIN.n_object');
+  let requests = 0;
+  let hits = 0;
+  const perType: string[] = [];
+  for (const type of REPRESENTATIONS) {
+    const spellings = spellingsOf(type);
+    expect(spellings.length).toBeGreaterThanOrEqual(30);
+    expect(new Set(spellings.map((c) => JSON.stringify(c))).size).toBe(spellings.length);
+    let typeHits = 0;
+    for (const c of spellings) {
+      expect(serviceChoice(c, LINK_OFFERS)).toBe(type);
+      const res = await send(v.port, url, { Accept: c.accept, 'X-Client-Platform': c.platform });
+      expectRepresentation(res, type, 'link');
+      if (res.headers['x-cache'] === 'HIT') typeHits += 1;
+    }
+    requests += spellings.length;
+    hits += typeHits;
+    perType.push(`${SHORT_NAME[type]} ${typeHits}/${spellings.length - 1}`);
+  }
+  const objects = (await counter(v.workDir, 'MAIN.n_object')) - before;
+  const eligible = requests - 3;
+  return { requests, hits, eligible, ratio: hits / eligible, objects, perType: perType.join(', ') };
+}
+
