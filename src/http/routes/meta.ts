@@ -33,7 +33,8 @@ export function createMetaRouter(deps: { registry: Registry; store: Store; opena
   // openapi.yaml $refs these files by relative path, so they are served beside it.
   router.get('/representations/*file', function serveSchema(req, res) {
     const file = (req.params as { file: string[] }).file.join('/');
-    const schema = deps.registry.schemas[file];
+    // Own properties only: `constructor` or `__proto__` must not reach Object.prototype.
+    const schema = Object.hasOwn(deps.registry.schemas, file) ? deps.registry.schemas[file] : undefined;
     if (!schema) throw new HttpError('not-found', `No schema ${file}.`);
     const bytes = Buffer.from(JSON.stringify(schema, null, 2));
     res.setHeader('Content-Type', 'application/schema+json');
