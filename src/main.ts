@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     onDrop: (click) => logger.warn({ linkRowId: click.linkRowId }, 'click dropped: the store has refused clicks for too long'),
   });
   const app = createApp({ config, store, registry, clicks, logger, metrics, rateLimits: config.rateLimits });
-  const server = createServer(app); // req/res born with Express's prototypes: see src/http/server.ts
+  const server = createServer(app, config); // req/res born with Express's prototypes: see src/http/server.ts
   server.on('clientError', handleClientError);
   server.listen(config.port, config.host, () => {
     info(`facet listening on ${config.publicBaseUrl} (data in ${path.resolve(config.dataDir)})`);
