@@ -8,6 +8,7 @@ import { createLogger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
 import { handleClientError } from './http/client-error';
 import { createServer } from './http/server';
+import { drainServer } from './http/shutdown';
 import { createSqliteStore } from './store/sqlite/sqlite-store';
 
 async function main(): Promise<void> {
@@ -40,8 +41,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     info(`${signal}: closing; flushing ${clicks.pending()} pending clicks`);
-    server.close();
-    server.closeIdleConnections();
+    const { forced } = await drainServer(server, config.shutdownTimeoutMs);
+    if (forced > 0) logger.warn(`${forced} connections still open after SHUTDOWN_TIMEOUT_MS were cut`);
     await clicks.close();
     await store.close();
     await new Promise<void>((resolve) => logger.flush(() => resolve()));

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { FacetApp } from '../app';
+import { trackInFlight } from './shutdown';
 
 /**
  * A constructor of `base` whose instances are born with `proto` as their prototype. `proto` must
@@ -49,5 +50,6 @@ export function createServer(app: FacetApp, options: ServerOptions = {}): http.S
     connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(headersTimeout / 4))),
   }, app);
   if (options.maxConnections !== undefined) server.maxConnections = options.maxConnections;
+  trackInFlight(server);
   return server;
 }
