@@ -4,6 +4,7 @@ import type { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { FULL, PARTNER_V3, SUMMARY } from './media-types';
 import { SCHEMA_FILES } from './schema-files';
+import { fingerprintSources } from './source-fingerprint';
 import type { VendorType } from './media-types';
 import type { ShapeContext } from './context';
 import type { Link } from '../src/domain/types';
@@ -105,7 +106,7 @@ export interface Registry {
   resource<R extends ResourceName>(name: R): ResourceRepresentations<EntityOf<R>>;
   validator(schemaFile: string): ValidateFunction;
   schemas: Record<string, object>;
-  /** Changes when any schema or shaping function changes; part of every ETag. */
+  /** Changes when any file under representations/ (shaper, helper, schema) changes; part of every ETag. */
   fingerprint: string;
 }
 
@@ -116,6 +117,7 @@ export interface Registry {
 export function buildRegistry(
   schemas: Record<string, object> = SCHEMA_FILES,
   definitions: Record<ResourceName, RepresentationDefinition<never>[]> = DEFINITIONS,
+  options: { sourceDir?: string } = {},
 ): Registry {
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false });
   addFormats(ajv);
@@ -123,7 +125,8 @@ export function buildRegistry(
   // (`../link/full.schema.json`) resolve the same for ajv, for openapi.yaml and over HTTP.
   for (const [file, schema] of Object.entries(schemas)) ajv.addSchema(schema, SCHEMA_BASE + file);
   const validators = new Map<string, ValidateFunction>();
-  const hash = createHash('sha256');
+  // shape.toString() would miss the helpers a shaper calls: the files themselves are hashed.
+  const hash = createHash('sha256').update(fingerprintSources(options.sourceDir ?? __dirname));
   for (const [file, schema] of Object.entries(schemas)) {
     const validate = ajv.getSchema(SCHEMA_BASE + file);
     if (!validate) throw new Error(`representation schema ${file} did not compile`);
@@ -137,7 +140,6 @@ export function buildRegistry(
       const validate = validators.get(def.schema);
       if (!validate) throw new Error(`representation ${name} ${def.type} names unknown schema ${def.schema}`);
       compiled.set(def.type, { ...def, resource: name, validate } as Representation<unknown>);
-      hash.update(def.shape.toString());
     }
     resources.set(name, {
       name,

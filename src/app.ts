@@ -47,7 +47,7 @@ export interface Services {
 
 /** Everything the app is built from; tests pass their own. */
 export interface AppDeps {
-  config: Pick<Config, 'publicBaseUrl' | 'representationCacheBytes' | 'publicMaxAgeSeconds' | 'countryHeader' | 'dashboardBudgetMs'>;
+  config: Pick<Config, 'publicBaseUrl' | 'representationCacheBytes' | 'publicMaxAgeSeconds' | 'countryHeader' | 'dashboardBudgetMs'> & Partial<Pick<Config, 'metricsToken'>>;
   store: Store;
   registry: Registry;
   clicks: ClickRecorder;
@@ -118,7 +118,7 @@ export function createApp(deps: AppDeps): FacetApp {
     next();
   });
   app.use(limitRequestTarget);
-  app.use(createMetaRouter({ registry, store, openapi, metrics }));
+  app.use(createMetaRouter({ registry, store, openapi, metrics, metricsToken: config.metricsToken }));
   app.use(createDocsRouter(bundleOpenApi(openapi.toString(), registry.schemas)));
   // Every /api resource is negotiated, so every answer there — a 401 before negotiation included —
   // tells caches what it depends on.

@@ -32,6 +32,16 @@ export interface Config {
   dashboardBudgetMs: number;
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
   logLevel: string;
+  /** A client must send its request headers within this time, in milliseconds (slow-header defence). */
+  headersTimeoutMs: number;
+  /** A client must send its whole request within this time, in milliseconds (slow-body defence). */
+  requestTimeoutMs: number;
+  /** Connections held at once; further ones are refused. */
+  maxConnections: number;
+  /** On SIGTERM, requests in flight get this long, in milliseconds, before the process exits anyway. */
+  shutdownTimeoutMs: number;
+  /** Bearer token `/metrics` requires; open when unset. */
+  metricsToken: string | undefined;
 }
 
 /** Rate limits of writes and redirects (src/http/rate-limit.ts): requests per fixed window; 0 turns a limit off. */
@@ -99,6 +109,20 @@ function headerName(raw: string): string {
   return raw.toLowerCase();
 }
 
+function metricsToken(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  // RFC 6750 §2.1 b64token, long enough not to be guessed.
+  if (!/^[A-Za-z0-9._~+/-]{16,256}=*$/.test(raw)) throw new ConfigError('METRICS_TOKEN must be 16 to 256 characters of A-Z a-z 0-9 - . _ ~ + /');
+  return raw;
+}
+
+function timeouts(env: NodeJS.ProcessEnv): { headersTimeoutMs: number; requestTimeoutMs: number } {
+  const headersTimeoutMs = integer(env, 'HEADERS_TIMEOUT_MS', 10_000, 1, 600_000);
+  const requestTimeoutMs = integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 1, 3_600_000);
+  if (headersTimeoutMs > requestTimeoutMs) throw new ConfigError(`HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not exceed REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
+  return { headersTimeoutMs, requestTimeoutMs };
+}
+
 /** Reads and validates the configuration; throws ConfigError naming the bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = integer(env, 'PORT', 3000, 0, 65535);
@@ -133,5 +157,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     countryHeader: headerName(env.COUNTRY_HEADER || 'CF-IPCountry'),
     dashboardBudgetMs: integer(env, 'DASHBOARD_BUDGET_MS', 250, 1, 60000),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    ...timeouts(env),
+    maxConnections: integer(env, 'MAX_CONNECTIONS', 4096, 1, 1_000_000),
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 1, 600_000),
+    metricsToken: metricsToken(env.METRICS_TOKEN),
   };
 }

@@ -14,6 +14,7 @@ import { createServer } from './http/server';
 import { superviseWorkers } from './process/workers';
 import { createStore } from './store/create-store';
 import { describeDatabase } from './store/postgres/open';
+import { drainServer } from './http/shutdown';
 
 async function serve(config: Config): Promise<void> {
   const logger = createLogger({ level: config.logLevel, pretty: process.stdout.isTTY === true });
@@ -34,7 +35,7 @@ async function serve(config: Config): Promise<void> {
     onDrop: (click) => logger.warn({ linkRowId: click.linkRowId }, 'click dropped: the store has refused clicks for too long'),
   });
   const app = createApp({ config, store, registry, clicks, logger, metrics, rateLimits: config.rateLimits });
-  const server = createServer(app); // req/res born with Express's prototypes: see src/http/server.ts
+  const server = createServer(app, config); // req/res born with Express's prototypes: see src/http/server.ts
   server.on('clientError', handleClientError);
   server.listen(config.port, config.host, () => {
     info(`facet listening on ${config.publicBaseUrl} (${store.kind} store: ${where})`);
@@ -46,8 +47,8 @@ async function serve(config: Config): Promise<void> {
     if (stopping) return;
     stopping = true;
     info(`${signal}: closing; flushing ${clicks.pending()} pending clicks`);
-    server.close();
-    server.closeIdleConnections();
+    const { forced } = await drainServer(server, config.shutdownTimeoutMs);
+    if (forced > 0) logger.warn(`${forced} connections still open after SHUTDOWN_TIMEOUT_MS were cut`);
     await clicks.close();
     await store.close();
     await new Promise<void>((resolve) => logger.flush(() => resolve()));

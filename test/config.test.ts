@@ -23,6 +23,12 @@ describe('loadConfig()', () => {
     [{ WORKERS: '0' }, /WORKERS/],
     [{ DATABASE_URL: 'postgres://localhost/facet', PG_POOL_SIZE: '0' }, /PG_POOL_SIZE/],
     [{ DATABASE_URL: 'postgres://localhost/facet', PG_STATEMENT_TIMEOUT_MS: '5' }, /PG_STATEMENT_TIMEOUT_MS/],
+    [{ HEADERS_TIMEOUT_MS: '0' }, /HEADERS_TIMEOUT_MS/],
+    [{ REQUEST_TIMEOUT_MS: '5000', HEADERS_TIMEOUT_MS: '10000' }, /HEADERS_TIMEOUT_MS.*REQUEST_TIMEOUT_MS/],
+    [{ MAX_CONNECTIONS: '-1' }, /MAX_CONNECTIONS/],
+    [{ SHUTDOWN_TIMEOUT_MS: 'soon' }, /SHUTDOWN_TIMEOUT_MS/],
+    [{ METRICS_TOKEN: 'short' }, /METRICS_TOKEN/],
+    [{ METRICS_TOKEN: 'has spaces in it, sixteen+' }, /METRICS_TOKEN/],
   ])('stops on a bad value %p with a message naming it', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
@@ -40,5 +46,11 @@ describe('loadConfig()', () => {
 
   it('never seeds demo keys in production by default', () => {
     expect(loadConfig({ NODE_ENV: 'production' }).seedDemoData).toBe(false);
+  });
+
+  it('holds slow clients and shutdown to seconds, caps connections and leaves /metrics open by default', () => {
+    expect(loadConfig({})).toMatchObject({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxConnections: 4096, shutdownTimeoutMs: 10_000, metricsToken: undefined });
+    expect(loadConfig({ HEADERS_TIMEOUT_MS: '1500', REQUEST_TIMEOUT_MS: '2000', MAX_CONNECTIONS: '50', SHUTDOWN_TIMEOUT_MS: '3000', METRICS_TOKEN: 'scrape-token-0123456789' }))
+      .toMatchObject({ headersTimeoutMs: 1500, requestTimeoutMs: 2000, maxConnections: 50, shutdownTimeoutMs: 3000, metricsToken: 'scrape-token-0123456789' });
   });
 });

@@ -69,7 +69,11 @@ export function createLinkService(repo: LinkRepository, options: { ownHosts: () 
   }
 
   function checkExpiry(expiresAt: Date | null | undefined, errors: FieldError[]): void {
-    if (expiresAt && expiresAt.getTime() <= now().getTime()) {
+    // A leap second or an epoch past ±8.64e15 ms (ECMA-262 §21.4.1.1) reads as an invalid Date:
+    // refused, so it is never stored as "never expires".
+    if (expiresAt && Number.isNaN(expiresAt.getTime())) {
+      errors.push({ pointer: '/expiresAt', detail: 'expiresAt is not a representable date (no leap seconds; at most +275760-09-13T00:00:00Z)' });
+    } else if (expiresAt && expiresAt.getTime() <= now().getTime()) {
       errors.push({ pointer: '/expiresAt', detail: 'expiresAt must be in the future' });
     }
   }

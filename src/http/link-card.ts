@@ -40,13 +40,14 @@ export function createLinkCards(deps: LinkCardDeps): LinkCards {
     : null;
 
   // No hashing on the hot path: each (row, version)'s tag is hashed once and remembered (bounded).
-  // The registry fingerprint is part of it, so a deploy that changes a representation changes every ETag.
+  // The registry fingerprint and the base URL (in every short URL) are part of it, so a deploy that
+  // changes a representation or the public address changes every ETag.
   const versionTags = new Map<string, string>();
   const versionTag = (link: Link) => {
     const id = `${link.rowId}:${link.version}`;
     let tag = versionTags.get(id);
     if (tag === undefined) {
-      tag = createHash('sha1').update(`${registry.fingerprint}:${id}`).digest('base64url').slice(0, 16);
+      tag = createHash('sha1').update(`${registry.fingerprint}:${baseUrl}:${id}`).digest('base64url').slice(0, 16);
       if (versionTags.size >= VERSION_TAGS) versionTags.clear();
       versionTags.set(id, tag);
     }

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { FacetApp } from '../app';
+import { trackInFlight } from './shutdown';
 
 /**
  * A constructor of `base` whose instances are born with `proto` as their prototype. `proto` must
@@ -18,6 +19,16 @@ function bornWith<C extends new (...args: never[]) => object>(base: C, proto: ob
   return Born as unknown as C;
 }
 
+/** What a server holds slow or many clients to (src/config.ts reads them from the environment). */
+export interface ServerOptions {
+  /** Request headers must arrive within this many milliseconds (408 otherwise). */
+  headersTimeoutMs?: number;
+  /** The whole request must arrive within this many milliseconds (408 otherwise). */
+  requestTimeoutMs?: number;
+  /** Connections held at once; Node closes further ones on accept. */
+  maxConnections?: number;
+}
+
 /**
  * Creates the node:http server for an Express app with request and response objects that already
  * have `app.request` / `app.response` as their prototypes. Express's `app.handle` re-parents every
@@ -26,9 +37,19 @@ function bornWith<C extends new (...args: never[]) => object>(base: C, proto: ob
  * (expressjs/express#5998). `req.app`, `res.app` (on the prototypes) and `req.res`, `res.req`,
  * `res.locals` (set by `app.handle`) work as before.
  */
-export function createServer(app: FacetApp): http.Server {
-  return http.createServer({
+export function createServer(app: FacetApp, options: ServerOptions = {}): http.Server {
+  // Node's defaults hold a trickling client for minutes (headers 60 s, request 300 s) and check
+  // only every 30 s; the check runs often enough here that a timeout is kept to about a second.
+  const headersTimeout = options.headersTimeoutMs ?? 10_000;
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
+  const server = http.createServer({
     IncomingMessage: bornWith<typeof http.IncomingMessage>(http.IncomingMessage, app.request),
     ServerResponse: bornWith<typeof http.ServerResponse>(http.ServerResponse, app.response),
+    headersTimeout,
+    requestTimeout,
+    connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(headersTimeout / 4))),
   }, app);
+  if (options.maxConnections !== undefined) server.maxConnections = options.maxConnections;
+  trackInFlight(server);
+  return server;
 }

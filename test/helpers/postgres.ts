@@ -116,10 +116,12 @@ export async function startPostgres(): Promise<PgCluster | null> {
       }
       child.stdout?.on('data', onData);
       child.stderr?.on('data', onData);
+      child.once('error', (err) => done(new Error(`cannot run ${path.join(bin, 'postgres')}: ${err.message}`, { cause: err })));
       void exited.then((code) => done(new Error(`PostgreSQL exited with ${code} before accepting connections:\n${log}`)));
     }).catch(async (err: unknown) => {
       child.kill('SIGKILL');
-      await exited;
+      // A process that never started may never emit 'exit'.
+      if (child.pid !== undefined) await exited;
       server = null;
       throw err;
     });

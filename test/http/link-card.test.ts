@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { FULL, PARTNER_V3, SUMMARY } from '../../representations/media-types';
 import type { VendorType } from '../../representations/media-types';
+import { createLinkCards } from '../../src/http/link-card';
 import { createTestApp, FIXED_NOW, KEYS } from '../helpers/test-app';
 import type { TestApp } from '../helpers/test-app';
 import { expectProblem, expectValidBody } from '../helpers/schema';
@@ -322,5 +323,17 @@ describe('GET /api/links/:code as time passes', () => {
     expect(res.status).toBe(200);
     expectValidBody(timed.registry, res, 'link');
     expect(res.headers.etag).not.toBe(activeEtag);
+  });
+});
+
+describe('the card ETag', () => {
+  it('changes with the public base URL, which is in the card\'s bytes', async () => {
+    const link = (await t.store.links.findByCode('facet'))!;
+    const cardsAt = (baseUrl: string) => createLinkCards({ registry: t.registry, baseUrl, publicMaxAge: 60, now: () => FIXED_NOW, cacheBytes: 0 });
+    const here = cardsAt('http://localhost:3000').answer(link, FULL);
+    const there = cardsAt('https://sho.rt').answer(link, FULL);
+    expect(there.body.equals(here.body)).toBe(false);
+    expect(there.etag).not.toBe(here.etag);
+    expect(cardsAt('https://sho.rt').answer(link, FULL).etag).toBe(there.etag);
   });
 });

@@ -196,6 +196,15 @@ describe('POST /api/links', () => {
       expectFieldErrors(await create(body), pointers);
     });
 
+    it.each([
+      ['a leap second', 'application/json', { url: 'https://example.com/leap', expiresAt: '2030-01-01T23:59:60Z' }, '/expiresAt'],
+      ['an epoch beyond the last representable date', PARTNER_V3, { long_url: 'https://example.com/far', expires_at: 8_640_000_000_001 }, '/expires_at'],
+    ])('answers 422 naming the field for an expiry that is not a representable date (%s), never dropping it', async (_name, type, body, pointer) => {
+      const res = await create(body, { 'Content-Type': type, Accept: FULL });
+      expectFieldErrors(res, [pointer]);
+      expect((res.body as { detail: string }).detail).toContain(pointer.slice(1));
+    });
+
     it('answers 422 for an expiresAt in the past', async () => {
       expectFieldErrors(await create({ url: 'https://example.com/', expiresAt: new Date(FIXED_NOW.getTime() - DAY).toISOString() }), ['/expiresAt']);
     });

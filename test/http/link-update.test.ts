@@ -119,6 +119,17 @@ describe('PATCH /api/links/:code', () => {
       expect(await card(code)).toEqual(before);
     });
 
+    it.each([
+      ['a leap second', 'application/json', { expiresAt: '2031-06-30T23:59:60Z' }, '/expiresAt'],
+      ['an epoch beyond the last representable date', PARTNER_V3, { expires_at: 8_640_000_000_001 }, '/expires_at'],
+    ])('answers 422 for an expiry that is not a representable date (%s) and keeps the existing expiry', async (_name, type, body, pointer) => {
+      const code = await adaLink({ expiresAt: new Date(FIXED_NOW.getTime() + 86_400_000).toISOString() });
+      const before = await card(code);
+      expectFieldErrors(await patch(code, body, { 'Content-Type': type }), [pointer]);
+      expect(await card(code)).toEqual(before);
+      expect(before.body.expiresAt).not.toBeNull();
+    });
+
     it('names bad fields of a partner.v3 body in partner terms', async () => {
       const code = await adaLink();
       const headers = { 'Content-Type': PARTNER_V3 };

@@ -87,6 +87,16 @@ async function withFailingStore(method: string, url: string): Promise<Response> 
   }
 }
 
+/** Sends a request without a token to an app whose /metrics needs one. */
+async function metricsWithoutToken(): Promise<Response> {
+  const guarded = await createTestApp({ seed: false, config: { metricsToken: 'scrape-token-0123456789' } });
+  try {
+    return await send(request(guarded.app).get('/metrics'));
+  } finally {
+    await guarded.close();
+  }
+}
+
 /** Sends a request twice to an app allowing one write and one visit per client address; returns the second answer. */
 async function pastTheRateLimit(method: string, url: string): Promise<Response> {
   const limited = await createTestApp({ seed: false, rateLimits: { writesPerAddress: 1, redirectsPerAddress: 1 } });
@@ -211,6 +221,7 @@ export const PROBES: Probe[] = [
   { op: 'GET /representations/{folder}/{file}', status: 200, when: 'with a schema the contract references', run: (app) => send(request(app).get('/representations/link-page/full.schema.json')) },
   { op: 'GET /representations/{folder}/{file}', status: 404, when: 'for a schema that does not exist', run: (app) => send(request(app).get('/representations/link/nope.schema.json')) },
   { op: 'GET /metrics', status: 200, when: 'with Prometheus metrics', run: (app) => send(request(app).get('/metrics')) },
+  { op: 'GET /metrics', status: 401, when: 'without the token METRICS_TOKEN sets', run: metricsWithoutToken },
   { op: 'GET /docs', status: 200, when: 'with the reference page', run: (app) => send(request(app).get('/docs')) },
   { op: 'GET /healthz', status: 200, when: 'while the process runs', run: (app) => send(request(app).get('/healthz')) },
   { op: 'GET /readyz', status: 200, when: 'while the store answers', run: (app) => send(request(app).get('/readyz')) },

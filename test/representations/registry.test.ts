@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { buildRegistry, DEFINITIONS, SCHEMA_FILES } from '../../representations/registry';
 import { FULL } from '../../representations/media-types';
 
@@ -44,6 +47,20 @@ describe('the representation registry', () => {
     const edited = { ...SCHEMA_FILES, 'link/full.schema.json': { ...SCHEMA_FILES['link/full.schema.json'], description: 'edited' } };
     expect(buildRegistry(edited).fingerprint).not.toBe(buildRegistry().fingerprint);
     expect(buildRegistry().fingerprint).toBe(buildRegistry().fingerprint);
+  });
+
+  it('changes its fingerprint when a helper a shaper calls changes, though no shaper\'s own text does', () => {
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'facet-representations-'));
+    try {
+      fs.cpSync(path.join(__dirname, '..', '..', 'representations'), copy, { recursive: true });
+      const before = buildRegistry(SCHEMA_FILES, DEFINITIONS, { sourceDir: copy }).fingerprint;
+      expect(buildRegistry(SCHEMA_FILES, DEFINITIONS, { sourceDir: copy }).fingerprint).toBe(before);
+      const helper = path.join(copy, 'context.ts');
+      fs.writeFileSync(helper, fs.readFileSync(helper, 'utf8').replace('/ 1000', '/ 1000 + 0'));
+      expect(buildRegistry(SCHEMA_FILES, DEFINITIONS, { sourceDir: copy }).fingerprint).not.toBe(before);
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
   });
 
   it('shapes are allow-lists: a link with extra fields produces only the schema’s fields', () => {

@@ -4,6 +4,7 @@ import { Router } from 'express';
 import type { Registry } from '../../../representations/registry';
 import type { Metrics } from '../../observability/metrics';
 import type { Store } from '../../domain/repository';
+import { requireMetricsToken } from '../metrics-auth';
 import { HttpError } from '../problems';
 import { methodNotAllowed } from './method-not-allowed';
 
@@ -19,7 +20,7 @@ export function projectRoot(from = __dirname): string {
 }
 
 /** `/openapi.yaml`, the schema files it references, `/healthz`, `/readyz` and `/metrics`. */
-export function createMetaRouter(deps: { registry: Registry; store: Store; openapi: Buffer; metrics: Metrics }): Router {
+export function createMetaRouter(deps: { registry: Registry; store: Store; openapi: Buffer; metrics: Metrics; metricsToken?: string }): Router {
   const { openapi } = deps;
   const router = Router();
 
@@ -33,7 +34,8 @@ export function createMetaRouter(deps: { registry: Registry; store: Store; opena
   // openapi.yaml $refs these files by relative path, so they are served beside it.
   router.get('/representations/*file', function serveSchema(req, res) {
     const file = (req.params as { file: string[] }).file.join('/');
-    const schema = deps.registry.schemas[file];
+    // Own properties only: `constructor` or `__proto__` must not reach Object.prototype.
+    const schema = Object.hasOwn(deps.registry.schemas, file) ? deps.registry.schemas[file] : undefined;
     if (!schema) throw new HttpError('not-found', `No schema ${file}.`);
     const bytes = Buffer.from(JSON.stringify(schema, null, 2));
     res.setHeader('Content-Type', 'application/schema+json');
@@ -42,8 +44,8 @@ export function createMetaRouter(deps: { registry: Registry; store: Store; opena
     res.end(bytes);
   });
 
-  // Prometheus text format; restrict it at the network edge if process details are sensitive.
-  router.get('/metrics', async function serveMetrics(_req, res) {
+  // Prometheus text format; behind a bearer token when METRICS_TOKEN is set.
+  router.get('/metrics', requireMetricsToken(deps.metricsToken), async function serveMetrics(_req, res) {
     const text = Buffer.from(await deps.metrics.registry.metrics());
     res.setHeader('Content-Type', deps.metrics.registry.contentType);
     res.setHeader('Content-Length', text.length);

@@ -1,0 +1,80 @@
+import { Client } from 'pg';
+import { StoreUnavailableError } from '../../src/domain/store-errors';
+import { openPostgresStore } from '../../src/store/postgres/open';
+import { describeWithPostgres } from '../helpers/postgres';
+import { describeStore } from './describe-store';
+
+const options = (url: string) => ({ url, poolSize: 4, statementTimeoutMs: 5000 });
+
+/** Resolves once another session waits for a lock; a bounded poll of pg_locks (live, unlike the statistics views). */
+async function waitUntilBlocked(admin: Client): Promise<void> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const { rows } = await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted');
+    if ((rows[0]?.n ?? 0) > 0) return;
+    if (Date.now() > deadline) throw new Error('the store\'s read never waited for the lock');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describeWithPostgres('the PostgreSQL store on a throwaway cluster', (cluster) => {
+  let databases = 0;
+  // A fresh database for every test. Its sessions run in a zone far from UTC with a half-hour
+  // offset, so a store that lets the server's zone decide a click's day fails here.
+  describeStore('PostgreSQL', async () => {
+    const url = await cluster().createDatabase(`contract_${process.pid}_${++databases}`, { timezone: 'America/St_Johns' });
+    const store = await openPostgresStore(options(url));
+    return {
+      store,
+      async openAnother() {
+        const another = await openPostgresStore(options(url));
+        return { store: another, close: () => another.close() };
+      },
+      close: () => store.close(),
+    };
+  }, { announces: true });
+
+  describe('while the server is down', () => {
+    // A failed test must not leave the next one without a server.
+    afterEach(() => cluster().startServer(), 30_000);
+
+    it('fails pings and reads with StoreUnavailableError, then serves again once it is back, on the same store', async () => {
+      const url = await cluster().createDatabase(`outage_${process.pid}`);
+      const store = await openPostgresStore(options(url));
+      try {
+        await store.users.insert({ id: 'u1', name: 'Ada', email: 'ada@example.com', avatarUrl: null, createdAt: new Date('2026-11-20T12:00:00Z') });
+        await cluster().stopServer('fast');
+        await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
+        await expect(store.users.findById('u1')).rejects.toBeInstanceOf(StoreUnavailableError);
+        await expect(store.links.insert({ code: 'down1', ownerId: 'u1', url: 'https://example.org/', title: null, tags: [], expiresAt: null }, new Date())).rejects.toBeInstanceOf(StoreUnavailableError);
+        await cluster().startServer();
+        await expect(store.ping()).resolves.toBeUndefined();
+        expect((await store.users.findById('u1'))?.name).toBe('Ada');
+      } finally {
+        await store.close();
+      }
+    }, 30_000);
+
+    it('answers a query a crashed server was running with StoreUnavailableError', async () => {
+      const url = await cluster().createDatabase(`crash_${process.pid}`);
+      const store = await openPostgresStore(options(url));
+      const admin = new Client({ connectionString: url });
+      admin.on('error', () => undefined); // the crash ends this session too
+      await admin.connect();
+      try {
+        // Holds a lock the store's read waits for, so the read is in flight when the server dies.
+        await admin.query('BEGIN; LOCK TABLE users IN ACCESS EXCLUSIVE MODE');
+        const read = store.users.findById('u1');
+        read.catch(() => undefined); // awaited below, after the crash
+        await waitUntilBlocked(admin);
+        await cluster().stopServer('immediate');
+        await expect(read).rejects.toBeInstanceOf(StoreUnavailableError);
+        await cluster().startServer();
+        await expect(store.ping()).resolves.toBeUndefined();
+      } finally {
+        await admin.end().catch(() => undefined);
+        await store.close();
+      }
+    }, 30_000);
+  });
+});
