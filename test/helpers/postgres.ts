@@ -11,8 +11,11 @@ export interface PgCluster {
   /** URL of the `postgres` database, as the superuser `postgres` (trust auth on loopback). */
   url: string;
   port: number;
-  /** Creates an empty database (sessions in `timezone`, UTC unless given) and resolves with its URL. */
-  createDatabase(name: string, options?: { timezone?: string }): Promise<string>;
+  /**
+   * Creates an empty database and resolves with its URL. Its sessions run in `timezone` (default
+   * UTC); `icuLocale` (e.g. 'en-US') makes text sort by that ICU collation instead of bytewise "C".
+   */
+  createDatabase(name: string, options?: { timezone?: string; icuLocale?: string }): Promise<string>;
   /** Shuts the server down, keeping its data: `fast` ends sessions cleanly, `immediate` is a crash. */
   stopServer(mode?: 'fast' | 'immediate'): Promise<void>;
   /** Starts the server again on the same data dir and port (no-op while it runs); resolves once it accepts connections. */
@@ -173,7 +176,8 @@ export async function startPostgres(): Promise<PgCluster | null> {
       const client = new Client({ connectionString: urlOf('postgres') });
       await client.connect();
       try {
-        await client.query(`CREATE DATABASE ${name}`);
+        const collation = options.icuLocale ? ` TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE ${client.escapeLiteral(options.icuLocale)}` : '';
+        await client.query(`CREATE DATABASE ${name}${collation}`);
         const timezone = client.escapeLiteral(options.timezone ?? 'UTC');
         await client.query(`ALTER DATABASE ${name} SET timezone = ${timezone}`);
       } finally {

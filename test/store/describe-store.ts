@@ -76,21 +76,22 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>, tr
     });
 
     describe('teams', () => {
-      it('returns a created team with each member as a full user and a role, members by name', async () => {
-        const [cy, ada] = [user('u-cy', 'Cy'), user('u-ada', 'Ada')];
-        for (const u of [cy, ada]) await store().users.insert(u);
-        await store().users.createTeam({ id: 't1', name: 'Core', createdAt: T0 }, [{ userId: 'u-cy', role: 'member' }, { userId: 'u-ada', role: 'owner' }]);
+      // Names sort by their bytes, as SQLite's default collation does: 'Cy' before 'ada'.
+      it('returns a created team with each member as a full user and a role, members by name byte for byte', async () => {
+        const [ada, cy] = [user('u-ada', 'ada'), user('u-cy', 'Cy')];
+        for (const u of [ada, cy]) await store().users.insert(u);
+        await store().users.createTeam({ id: 't1', name: 'Core', createdAt: T0 }, [{ userId: 'u-ada', role: 'owner' }, { userId: 'u-cy', role: 'member' }]);
         expect(await store().users.findTeam('t1')).toEqual({
-          id: 't1', name: 'Core', createdAt: T0, members: [{ user: ada, role: 'owner' }, { user: cy, role: 'member' }],
+          id: 't1', name: 'Core', createdAt: T0, members: [{ user: cy, role: 'member' }, { user: ada, role: 'owner' }],
         });
       });
 
-      it("lists a user's teams by team name with the user's role in each", async () => {
+      it("lists a user's teams by team name byte for byte, with the user's role in each", async () => {
         await withUsers('u1', 'u2');
-        await store().users.createTeam({ id: 't-z', name: 'Zeta', createdAt: T0 }, [{ userId: 'u1', role: 'member' }]);
-        await store().users.createTeam({ id: 't-a', name: 'Alpha', createdAt: T0 }, [{ userId: 'u1', role: 'owner' }, { userId: 'u2', role: 'member' }]);
-        expect(await store().users.teamsOf('u1')).toEqual([{ id: 't-a', name: 'Alpha', role: 'owner' }, { id: 't-z', name: 'Zeta', role: 'member' }]);
-        expect(await store().users.teamsOf('u2')).toEqual([{ id: 't-a', name: 'Alpha', role: 'member' }]);
+        await store().users.createTeam({ id: 't-a', name: 'alpha', createdAt: T0 }, [{ userId: 'u1', role: 'owner' }, { userId: 'u2', role: 'member' }]);
+        await store().users.createTeam({ id: 't-b', name: 'Beta', createdAt: T0 }, [{ userId: 'u1', role: 'member' }]);
+        expect(await store().users.teamsOf('u1')).toEqual([{ id: 't-b', name: 'Beta', role: 'member' }, { id: 't-a', name: 'alpha', role: 'owner' }]);
+        expect(await store().users.teamsOf('u2')).toEqual([{ id: 't-a', name: 'alpha', role: 'member' }]);
       });
 
       it('answers no teams for a user in none, and null for an unknown team', async () => {
@@ -115,12 +116,14 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>, tr
         expect(await store().keys.findByHash('hash-2')).toBeNull();
       });
 
-      it("lists keys oldest first with their owner's name and prefix, never a hash", async () => {
+      it("lists keys oldest first, then by id byte for byte, with their owner's name and prefix, never a hash", async () => {
         await store().users.insert(user('u1', 'Ada'));
-        await store().keys.insert({ id: 'k-new', hash: 'h2', userId: 'u1', kind: 'user', label: 'laptop', prefix: 'fct_ab' }, later(1));
-        await store().keys.insert({ id: 'k-old', hash: 'h1', userId: 'u1', kind: 'partner', label: 'CI' }, T0);
+        await store().keys.insert({ id: 'k-new', hash: 'h3', userId: 'u1', kind: 'user', label: 'laptop', prefix: 'fct_ab' }, later(1));
+        await store().keys.insert({ id: 'ka', hash: 'h1', userId: 'u1', kind: 'partner', label: 'CI' }, T0);
+        await store().keys.insert({ id: 'Kb', hash: 'h2', userId: 'u1', kind: 'user', label: 'phone' }, T0);
         expect(await store().keys.list()).toEqual([
-          { id: 'k-old', userId: 'u1', userName: 'Ada', kind: 'partner', label: 'CI', prefix: null, createdAt: T0, revokedAt: null },
+          { id: 'Kb', userId: 'u1', userName: 'Ada', kind: 'user', label: 'phone', prefix: null, createdAt: T0, revokedAt: null },
+          { id: 'ka', userId: 'u1', userName: 'Ada', kind: 'partner', label: 'CI', prefix: null, createdAt: T0, revokedAt: null },
           { id: 'k-new', userId: 'u1', userName: 'Ada', kind: 'user', label: 'laptop', prefix: 'fct_ab', createdAt: later(1), revokedAt: null },
         ]);
       });

@@ -19,10 +19,12 @@ async function waitUntilBlocked(admin: Client): Promise<void> {
 
 describeWithPostgres('the PostgreSQL store on a throwaway cluster', (cluster) => {
   let databases = 0;
-  // A fresh database for every test. Its sessions run in a zone far from UTC with a half-hour
-  // offset, so a store that lets the server's zone decide a click's day fails here.
+  // A fresh database for every test, set up as production ones often are rather than as the
+  // cluster's defaults: sessions in a zone off UTC by a half hour (a store letting the server's zone
+  // decide a click's day fails) and text sorted by a language's rules (one sorting names without
+  // COLLATE "C" disagrees with SQLite's byte order).
   describeStore('PostgreSQL', async () => {
-    const url = await cluster().createDatabase(`contract_${process.pid}_${++databases}`, { timezone: 'America/St_Johns' });
+    const url = await cluster().createDatabase(`contract_${process.pid}_${++databases}`, { timezone: 'America/St_Johns', icuLocale: 'en-US' });
     const store = await openPostgresStore(options(url));
     return {
       store,
