@@ -26,6 +26,8 @@ const sorted = <T>(rows: T[]) => [...rows].sort((a, b) => JSON.stringify(a).loca
 export interface StoreTraits {
   /** The store implements `subscribe`: every write, from any process sharing it, is announced. */
   announces?: boolean;
+  /** The store has `rateLimits`: counts shared by every process on the database. */
+  sharesRateLimits?: boolean;
 }
 
 /**
@@ -453,6 +455,45 @@ function describeSharing(store: () => Store, withUsers: WithUsers, insert: Inser
         await second.close();
       }
     });
+
+    if (traits.sharesRateLimits) {
+      const counts = (s: Store) => {
+        if (!s.rateLimits) throw new Error('this store has no rateLimits');
+        return s.rateLimits;
+      };
+      const inc = (partition: string, windowStart: number, delta: number) => ({ policy: 'api', partition, windowStart, delta });
+      const W = T0.getTime();
+
+      it('adds rate-limit increments to windows both stores share, answering each total in the order asked', async () => {
+        const second = await another();
+        try {
+          expect(await counts(store()).add([inc('k2', W, 1), inc('k1', W, 2)])).toEqual([1, 2]);
+          expect(await counts(second.store).add([inc('k1', W, 3), inc('k1', W + 60_000, 1)])).toEqual([5, 1]);
+          expect(await counts(store()).add([])).toEqual([]);
+        } finally {
+          await second.close();
+        }
+      });
+
+      it('counts every increment once when both stores add to the same windows at once', async () => {
+        const second = await another();
+        try {
+          const rounds = 10;
+          for (let i = 0; i < rounds; i += 1) {
+            await Promise.all([counts(store()).add([inc('a', W, 1), inc('b', W, 1)]), counts(second.store).add([inc('b', W, 1), inc('a', W, 1)])]);
+          }
+          expect(await counts(store()).add([inc('a', W, 0), inc('b', W, 0)])).toEqual([2 * rounds, 2 * rounds]);
+        } finally {
+          await second.close();
+        }
+      });
+
+      it('forgets windows that started before the pruning time and keeps the rest', async () => {
+        await counts(store()).add([inc('k1', W - 60_000, 4), inc('k1', W, 1)]);
+        await counts(store()).prune(W);
+        expect(await counts(store()).add([inc('k1', W - 60_000, 1), inc('k1', W, 1)])).toEqual([1, 2]);
+      });
+    }
 
     if (traits.announces) {
       it('announces a link written by the other store, by its code', async () => {

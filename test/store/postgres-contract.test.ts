@@ -34,7 +34,7 @@ describeWithPostgres('the PostgreSQL store on a throwaway cluster', (cluster) =>
       },
       close: () => store.close(),
     };
-  }, { announces: true });
+  }, { announces: true, sharesRateLimits: true });
 
   describe('while the server is down', () => {
     // A failed test must not leave the next one without a server.
