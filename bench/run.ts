@@ -11,6 +11,8 @@ import { judgeTargets, renderReport, renderScenario, SERVERS } from './report';
 import type { ScenarioResult, ServerName } from './report';
 import { watchRss } from './rss';
 import { SCENARIOS } from './scenarios';
+import { keepStoreSection } from './store-report';
+import { runStoreBench } from './stores';
 
 const PROJECT = path.join(__dirname, '..', '..');
 const SERVER_CPU = 0;
@@ -102,7 +104,7 @@ async function main(): Promise<void> {
     const complete = !settings.only && settings.servers.length === SERVERS.length;
     const out = process.env.BENCH_RESULTS ?? (complete ? path.join(PROJECT, 'bench', 'RESULTS.md') : undefined);
     if (out) {
-      fs.writeFileSync(out, report);
+      fs.writeFileSync(out, keepStoreSection(out, report));
       say(`\nwritten to ${out}`);
     }
   } finally {
@@ -111,7 +113,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
+// `--stores` (or BENCH_STORES=1): the SQLite/PostgreSQL comparison of bench/stores.ts instead.
+const stores = process.argv.includes('--stores') || process.env.BENCH_STORES === '1';
+(stores ? runStoreBench() : main()).catch((err: unknown) => {
   console.error(err);
   process.exitCode = 1;
 });
