@@ -89,6 +89,9 @@ describe('a SQLite file locked by another connection', () => {
     const ready = await request(t.app).get('/readyz');
     expect(ready.status).toBe(200);
     expect(ready.body).toEqual({ status: 'ready' });
+    // A shared cache must never keep a health answer: a stale "ready" would hide an outage.
+    expect(ready.headers['cache-control']).toBe('no-store');
+    expect((await request(t.app).get('/healthz')).headers['cache-control']).toBe('no-store');
   });
 
   it('logs each 503 without the key that was presented', () => {

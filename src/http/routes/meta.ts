@@ -53,7 +53,9 @@ export function createMetaRouter(deps: { registry: Registry; store: Store; opena
     res.end(text);
   });
 
+  // Health answers describe this moment of this process: no cache may keep them (RFC 9111 §5.2.2.5).
   router.get('/healthz', function health(_req, res) {
+    res.setHeader('Cache-Control', 'no-store');
     res.json({ status: 'ok' });
   });
   router.get('/readyz', async function ready(_req, res) {
@@ -62,6 +64,7 @@ export function createMetaRouter(deps: { registry: Registry; store: Store; opena
     } catch {
       throw new HttpError('unavailable', 'The store is not reachable.', { headers: { 'Retry-After': '5' } });
     }
+    res.setHeader('Cache-Control', 'no-store');
     res.json({ status: 'ready' });
   });
   // Other methods (OPTIONS included) get a 405/204 with Allow, not Express's automatic text/html answer.
