@@ -458,6 +458,39 @@ function describeSharing(store: () => Store, withUsers: WithUsers, insert: Inser
       }
     });
 
+    it('lets only one of an update and a delete at the same version through', async () => {
+      await withUsers('u1');
+      await insert(newLink('race3'));
+      const second = await another();
+      try {
+        const [updated, deleted] = await Promise.all([
+          store().links.update('race3', 1, { title: 'mine' }, later(1)),
+          second.store.links.delete('race3', 1),
+        ]);
+        expect([updated !== null, deleted]).toContainEqual(false);
+        expect([updated !== null, deleted]).toContainEqual(true);
+        expect(await store().links.findByCode('race3')).toEqual(deleted ? null : updated);
+      } finally {
+        await second.close();
+      }
+    });
+
+    it('never fails a batch of clicks racing the deletion of one of its links', async () => {
+      await withUsers('u1');
+      const [doomed, kept] = [await insert(newLink('race4')), await insert(newLink('race5'))];
+      const second = await another();
+      try {
+        await Promise.all([
+          second.store.links.delete('race4', 1),
+          store().clicks.insertBatch([click(doomed.rowId, '2026-11-19T08:00:00.000Z'), click(kept.rowId, '2026-11-19T08:00:00.000Z')]),
+        ]);
+        expect((await store().links.findByCode('race5'))?.clickCount).toBe(1);
+        expect((await store().clicks.window([doomed.rowId, kept.rowId], '2026-11-01')).perDay).toEqual([{ linkRowId: kept.rowId, day: '2026-11-19', clicks: 1 }]);
+      } finally {
+        await second.close();
+      }
+    });
+
     if (traits.sharesRateLimits) {
       const counts = (s: Store) => {
         if (!s.rateLimits) throw new Error('this store has no rateLimits');
