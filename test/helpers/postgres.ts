@@ -63,8 +63,13 @@ export async function startPostgres(): Promise<PgCluster | null> {
   const account = isRoot() ? postgresAccount() : null;
   const as = account ? { uid: account.uid, gid: account.gid } : {};
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'facet-pg-'));
-  // The server's account must reach the data and socket dirs through the temp dir.
+  // The server's account must reach the data and socket dirs through the temp dir and its parents.
   fs.chmodSync(base, 0o755);
+  const closed = account ? ancestors(base).find((dir) => (fs.statSync(dir).mode & 0o001) === 0) : undefined;
+  if (closed) {
+    fs.rmSync(base, { recursive: true, force: true });
+    throw new Error(`the postgres account cannot enter ${closed} (no search bit for others); set TMPDIR to a folder it can reach, e.g. /tmp`);
+  }
   const data = path.join(base, 'data');
   const sockets = path.join(base, 'run');
   for (const dir of [data, sockets]) {
@@ -259,6 +264,13 @@ function guard(bin: string, data: string, base: string, account: { uid: number; 
   watcher.unref();
   (watcher.stdin as unknown as { unref?: () => void } | null)?.unref?.();
   return watcher;
+}
+
+/** `dir`'s parent folders, nearest first, up to the root. */
+function ancestors(dir: string): string[] {
+  const parents: string[] = [];
+  for (let d = path.dirname(dir); d !== path.dirname(d); d = path.dirname(d)) parents.push(d);
+  return parents;
 }
 
 function isRoot(): boolean {
