@@ -95,6 +95,8 @@ export interface ScaleContext {
   start(databaseUrl: string, env?: Record<string, string>): Promise<ServiceProcess>;
   /** Runs SQL on `databaseUrl` through a pool of this test process (ended after the block). */
   query<R extends pg.QueryResultRow>(databaseUrl: string, sql: string, params?: unknown[]): Promise<R[]>;
+  /** Registers `undo` to run first after the block (before services and pools are ended), passed or failed. */
+  atEnd(undo: () => void | Promise<void>): void;
 }
 
 /** Environment every service of these suites shares: a fixed public URL, so bodies match across instances. */
@@ -110,6 +112,7 @@ export function describeOnPostgres(name: string, fn: (ctx: ScaleContext) => void
   describeWithPostgres('on a throwaway PostgreSQL cluster', (cluster) => {
     const services: ServiceProcess[] = [];
     const pools = new Map<string, pg.Pool>();
+    const undos: (() => void | Promise<void>)[] = [];
     let databases = 0;
     const ctx: ScaleContext = {
       cluster,
@@ -125,6 +128,7 @@ export function describeOnPostgres(name: string, fn: (ctx: ScaleContext) => void
           throw err;
         }
       },
+      atEnd: (undo) => { undos.push(undo); },
       async query(databaseUrl, sql, params) {
         let pool = pools.get(databaseUrl);
         if (!pool) {
@@ -138,6 +142,7 @@ export function describeOnPostgres(name: string, fn: (ctx: ScaleContext) => void
     // Nested, so that its afterAll runs before the harness's (which stops the cluster).
     describe(name, () => {
       afterAll(async () => {
+        for (const undo of undos.splice(0)) await undo();
         await stopAll(services);
         await Promise.all([...pools.values()].map((p) => p.end().catch(() => undefined)));
       }, 30_000);
