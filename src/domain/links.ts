@@ -50,6 +50,12 @@ export function decodeCursor(cursor: string): LinkCursor | null {
   return match ? { createdAt: Number(match[1]), rowId: Number(match[2]) } : null;
 }
 
+// C0 controls and DEL; C1 controls (U+0080–U+009F) as well.
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+/** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 function invalid(errors: FieldError[]): DomainError {
   return new DomainError('invalid', errors.map((e) => `${e.pointer}: ${e.detail}`).join('; '), errors);
 }
@@ -76,6 +82,18 @@ export function createLinkService(repo: LinkRepository, options: { ownHosts: () 
     } else if (expiresAt && expiresAt.getTime() <= now().getTime()) {
       errors.push({ pointer: '/expiresAt', detail: 'expiresAt must be in the future' });
     }
+  }
+
+  // Text is stored as sent, so it must be text every store and client can hold: no control
+  // characters (PostgreSQL refuses NUL outright) and no lone UTF-16 surrogates (not Unicode).
+  function checkText(changes: { title?: string | null; tags?: string[] }, errors: FieldError[]): void {
+    const bad = (text: string) => CONTROL_CHARACTERS.test(text) || LONE_SURROGATE.test(text);
+    if (typeof changes.title === 'string' && bad(changes.title)) {
+      errors.push({ pointer: '/title', detail: 'title must be text without control characters or unpaired surrogates' });
+    }
+    changes.tags?.forEach((tag, i) => {
+      if (bad(tag)) errors.push({ pointer: `/tags/${i}`, detail: 'a tag must be text without control characters or unpaired surrogates' });
+    });
   }
 
   async function getOwned(ownerId: string, code: string): Promise<Link> {
@@ -112,6 +130,7 @@ export function createLinkService(repo: LinkRepository, options: { ownHosts: () 
         errors.push({ pointer: '/code', detail: `code ${input.code} is reserved` });
       }
       checkExpiry(input.expiresAt, errors);
+      checkText(input, errors);
       if (errors.length > 0) throw invalid(errors);
       const base = { ownerId, url, title: input.title ?? null, tags: normaliseTags(input.tags ?? []), expiresAt: input.expiresAt ?? null };
       if (input.code !== undefined) {
@@ -134,6 +153,7 @@ export function createLinkService(repo: LinkRepository, options: { ownHosts: () 
       if (changes.url !== undefined) normalised.url = checkUrl(changes.url, errors);
       if (changes.tags !== undefined) normalised.tags = normaliseTags(changes.tags);
       checkExpiry(changes.expiresAt, errors);
+      checkText(changes, errors);
       if (errors.length > 0) throw invalid(errors);
       // Optimistic concurrency: the write applies only to the version the precondition saw.
       for (let attempt = 0; attempt < 3; attempt += 1) {

@@ -292,4 +292,23 @@ describe('POST /api/links', () => {
       await expectNoLink('bad-key');
     });
   });
+
+  describe('with text no store can hold', () => {
+    it.each([
+      ['a NUL in the title', '{"url":"https://example.com/nul","code":"nul-title","title":"a\\u0000b"}', ['/title']],
+      ['a control character in a tag', '{"url":"https://example.com/ctl","code":"ctl-tag","tags":["ok","bell\\u0007"]}', ['/tags/1']],
+      ['an unpaired surrogate in the title', '{"url":"https://example.com/sur","code":"lone-sur","title":"x\\ud800y"}', ['/title']],
+    ])('answers 422 naming the field for %s, and stores nothing', async (_name, body, pointers) => {
+      const res = await create(body);
+      expectFieldErrors(res, pointers);
+      await expectNoLink(JSON.parse(body).code as string);
+    });
+
+    it('keeps a paired surrogate (an emoji) as sent', async () => {
+      const res = await create({ url: 'https://example.com/emoji', code: 'emoji-ok', title: 'launch \u{1F680}' });
+      expect(res.status).toBe(201);
+      expect(expectValidBody(t.registry, res, 'link').title).toBe('launch \u{1F680}');
+    });
+  });
 });
+

@@ -8,6 +8,8 @@ const RETRY_MAX_MS = 5000;
 
 /** A running LISTEN on the changes channel; `close` stops it for good. */
 export interface ChangeFeed {
+  /** Settles once the first attempt to LISTEN is over, whether it succeeded or not (then it retries). */
+  ready: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -72,6 +74,7 @@ export function listenForChanges(config: ClientConfig, onChange: (change: StoreC
 
   const ready = connect();
   return {
+    ready,
     async close() {
       closed = true;
       clearTimeout(timer);

@@ -1,3 +1,4 @@
+import { types } from 'node:util';
 import { StoreConflictError, StoreUnavailableError } from '../../domain/store-errors';
 
 // SQLSTATE classes and codes (postgresql.org/docs/15/errcodes-appendix.html) that mean "not now":
@@ -21,7 +22,8 @@ export function isUniqueViolation(err: unknown): boolean {
 
 /** Maps a node-postgres error to the contract's typed errors; anything else passes unchanged. */
 export function translatePgError(err: unknown): unknown {
-  if (!(err instanceof Error)) return err;
+  // Errors Node raises itself (ECONNREFUSED) may come from another realm than this module's Error.
+  if (!(err instanceof Error) && !types.isNativeError(err)) return err;
   const code = codeOf(err);
   if (code !== undefined && (UNAVAILABLE_STATE.test(code) || NETWORK_CODES.has(code))) {
     return new StoreUnavailableError(`PostgreSQL store unavailable (${code})`, { cause: err });
@@ -30,5 +32,6 @@ export function translatePgError(err: unknown): unknown {
     return new StoreUnavailableError(`PostgreSQL store unavailable (${err.message})`, { cause: err });
   }
   if (isUniqueViolation(err)) return new StoreConflictError('PostgreSQL uniqueness conflict (23505)', { cause: err });
+  if (code === '23503') return new StoreConflictError('PostgreSQL reference conflict (23503): the row it refers to does not exist', { cause: err });
   return err;
 }

@@ -118,6 +118,8 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
     throw err instanceof StoreStartupError ? err : new StoreStartupError(`cannot prepare PostgreSQL at ${where}: ${(err as Error).message}`, { cause: err });
   }
   const feed = listenForChanges(config, (change) => { for (const l of listeners) l(change); }, log);
+  // Writes made as soon as the store is open must already reach this instance's listeners.
+  await feed.ready;
   store.close = async () => {
     await feed.close();
     await pool.end();

@@ -10,8 +10,15 @@ export function createPostgresRateLimits(db: Db): RateLimitCounts {
   return {
     async add(increments) {
       if (increments.length === 0) return [];
-      // Sorted, so two instances upserting the same windows lock them in one order.
-      const sorted = [...increments].sort(byKey);
+      // One row per window (an upsert may touch a row once), sorted so that two instances
+      // upserting the same windows lock them in one order.
+      const merged = new Map<string, WindowIncrement>();
+      for (const i of increments) {
+        const key = keyOf(i.policy, i.partition, i.windowStart);
+        const seen = merged.get(key);
+        merged.set(key, seen ? { ...seen, delta: seen.delta + i.delta } : i);
+      }
+      const sorted = [...merged.values()].sort(byKey);
       const rows = await db.query<{ policy: string; partition: string; window_start: number; used: number }>(
         `INSERT INTO rate_limit_windows AS w (policy, partition, window_start, used)
          SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[])

@@ -28,5 +28,6 @@ export function translateSqliteError(err: unknown): unknown {
   if (code === undefined) return err;
   if (UNAVAILABLE.test(code)) return new StoreUnavailableError(`SQLite store unavailable (${code})`, { cause: err });
   if (isUniqueViolation(err)) return new StoreConflictError(`SQLite uniqueness conflict (${code})`, { cause: err });
+  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return new StoreConflictError('SQLite reference conflict: the row it refers to does not exist', { cause: err });
   return err;
 }
