@@ -96,8 +96,8 @@ export function createLinkService(repo: LinkRepository, options: { ownHosts: () 
     });
   }
 
-  async function getOwned(ownerId: string, code: string): Promise<Link> {
-    const link = await repo.findByCode(code);
+  async function getOwned(ownerId: string, code: string, fresh = false): Promise<Link> {
+    const link = await repo.findByCode(code, { fresh });
     if (!link || link.ownerId !== ownerId) throw new DomainError('not-found', `No link ${code} of yours exists.`);
     return link;
   }
@@ -116,7 +116,7 @@ export function createLinkService(repo: LinkRepository, options: { ownHosts: () 
       }
       return link;
     },
-    getOwned,
+    getOwned: (ownerId, code) => getOwned(ownerId, code),
     async list(ownerId, limit, cursor) {
       const after = cursor === null ? null : decodeCursor(cursor);
       if (cursor !== null && after === null) throw new DomainError('invalid', 'The cursor is not one this service issued.');
@@ -157,7 +157,8 @@ export function createLinkService(repo: LinkRepository, options: { ownHosts: () 
       if (errors.length > 0) throw invalid(errors);
       // Optimistic concurrency: the write applies only to the version the precondition saw.
       for (let attempt = 0; attempt < 3; attempt += 1) {
-        const current = await getOwned(ownerId, code);
+        // Writes judge If-Match against the stored link, not a cached copy another instance just outdated.
+        const current = await getOwned(ownerId, code, true);
         if (precondition && !precondition(current)) throw new DomainError('stale', 'The link has changed since you read it.');
         const updated = await repo.update(code, current.version, normalised, now());
         if (updated) return updated;
@@ -166,7 +167,7 @@ export function createLinkService(repo: LinkRepository, options: { ownHosts: () 
       throw new DomainError('stale', 'The link kept changing; try again.');
     },
     async remove(ownerId, code, precondition) {
-      const current = await getOwned(ownerId, code);
+      const current = await getOwned(ownerId, code, true);
       if (precondition && !precondition(current)) throw new DomainError('stale', 'The link has changed since you read it.');
       if (!(await repo.delete(code, current.version))) throw new DomainError('stale', 'The link changed while being deleted.');
     },

@@ -22,7 +22,11 @@ export interface LinkPage {
 
 /** Links as persisted; every method is async so a networked store can implement it. */
 export interface LinkRepository {
-  findByCode(code: string): Promise<Link | null>;
+  /**
+   * The link by code. `fresh` asks for the stored row itself, never a cached copy: what a write
+   * checks its preconditions against, since another instance may have just changed the link.
+   */
+  findByCode(code: string, options?: { fresh?: boolean }): Promise<Link | null>;
   /**
    * The link by code when it is known without a read (a cache holds it): the link, or null when
    * known not to exist; undefined when only findByCode can tell. Optional: a store may keep no cache.

@@ -4,11 +4,13 @@ import cluster from 'node:cluster';
 const STEADY_MS = 5000;
 
 /**
- * The primary of `WORKERS=N`: forks N workers that share the listening port (node:cluster hands
- * out connections), replaces one that dies, and on SIGTERM/SIGINT passes the signal on and exits
+ * The primary of `WORKERS=N`: forks N workers that share the listening port, replaces one that dies, and on SIGTERM/SIGINT passes the signal on and exits
  * once every worker has finished its own graceful shutdown. It serves nothing and opens no store.
  */
 export function superviseWorkers(count: number, say: (line: string) => void): void {
+  // The kernel hands connections to workers. With the default round-robin the primary accepts
+  // and passes each on, and a connection passed to a worker that has just died hangs unanswered.
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
   let stopping = false;
   const started = new Map<number, number>();
   const fork = () => {

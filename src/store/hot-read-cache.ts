@@ -45,7 +45,8 @@ export function cacheHotReads(store: Store, options: { ttlMs: number; max: numbe
     links: {
       ...links,
       peekByCode: (code) => byCode.get(code)?.link,
-      async findByCode(code) {
+      async findByCode(code, options) {
+        if (options?.fresh) return links.findByCode(code, options);
         const hit = byCode.get(code);
         if (hit) return hit.link;
         let link: Link | null;

@@ -86,4 +86,12 @@ describe('cacheHotReads()', () => {
     down.now = true;
     await expect(cached.links.findByCode('abc')).rejects.toBeInstanceOf(StoreUnavailableError);
   });
+
+  it('reads the stored row for a fresh read (what writes check If-Match against), whatever it holds', async () => {
+    const { store, reads } = fakeStore();
+    const cached = cacheHotReads(store, { ttlMs: 60_000, max: 100 });
+    await cached.links.findByCode('abc');
+    await cached.links.findByCode('abc', { fresh: true });
+    expect(reads.count).toBe(2);
+  });
 });
