@@ -163,13 +163,13 @@ describe('the dispatcher in front of Express', () => {
     expect(viaFastPath).toBe(true);
   });
 
-  it.each([
+  it.each<[string, Sent]>([
     ['an encoded code', card('rfc%39110', {})],
     ['an encoded short code', get('/rfc%39110')],
     ['a trailing slash', get('/rfc9110/')],
-    ['a path in capitals', card('RFC9110', {}).path.toUpperCase()],
+    ['a path in capitals', get('/API/LINKS/rfc9110')],
     ['a reserved word', get('/dashboard')],
-  ].map(([name, c]) => [name, typeof c === 'string' ? get(c) : c] as const))('leaves %s to Express, which reaches the same route', async (_name, c) => {
+  ])('leaves %s to Express, which reaches the same route', async (_name, c) => {
     await sendToBoth(c);
     const { viaFastPath } = await sendToBoth(c);
     expect(viaFastPath).toBe(false);
@@ -270,5 +270,5 @@ describe('the dispatcher in front of Express', () => {
     }), { seed: SEED, numRuns: 600 });
     process.stdout.write(`dispatcher parity: ${runs} generated reads, ${viaFastPath} answered by the dispatcher, all alike\n`);
     expect(viaFastPath).toBeGreaterThan(runs / 3);
-  });
+  }, 60_000);
 });

@@ -218,6 +218,7 @@ describe('parseAccept(), the one parser that negotiation and the limits use', ()
     ['a/b;x="unterminated, c/d', []],
     ['a/b ; charset=utf-8 ; q=0.2 ; ext="v", , c/d;', ['a/b;q=0.2', 'c/d;q=1']],
     ['a/b;q=2, c/d;q=0.001', ['c/d;q=0.001']],
+    ['a/b;q, c/d;charset', ['a/b;q=1', 'c/d;q=1']], // a name without a value is ignored
   ])('reads %s as %j', (header, expected) => {
     expect(types(header)).toEqual(expected);
   });

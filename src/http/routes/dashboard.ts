@@ -30,7 +30,7 @@ function userKeysOnly(principal: Principal | null): Principal {
   return user;
 }
 
-/** Users' dashboards, prepared; shared by the route and the fast path. */
+/** Users' dashboards, prepared; what the dashboard route answers with. */
 export interface DashboardAnswers {
   offers: readonly VendorType[];
   /** A prepared dashboard that is still current, if one is kept. */

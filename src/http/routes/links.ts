@@ -25,7 +25,7 @@ export interface LinksRouteDeps {
   links: LinkService;
   registry: Registry;
   cards: LinkCards;
-  /** `GET /api/links/{code}`, the public card, shared with the fast path. */
+  /** `GET /api/links/{code}`, the public card: one HotRoute, also dispatched to without Express. */
   card: HotRoute;
   baseUrl: string;
   now: () => Date;
