@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import { httpGet } from './http-get';
 
 /** Whether `taskset` can pin processes here (Linux with util-linux and more than one CPU). */
 export const CAN_PIN = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
@@ -34,7 +35,8 @@ export interface ServerProcess {
 
 /**
  * Starts `node [nodeArgs] script args` on a free port (env PORT) and waits, at most 30 s, for
- * `ready` in its output. Output goes to `logFile`, not to a pipe: a service that logs every
+ * `ready` in its output, or — when `ready` starts with `/` — for a 200 from that path (a server
+ * that logs nothing at its level). Output goes to `logFile`, not to a pipe: a service that logs every
  * request would otherwise make this process copy log lines while the load runs.
  */
 export async function startServer(options: {
@@ -50,7 +52,11 @@ export async function startServer(options: {
   fs.closeSync(log);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const output = () => fs.readFileSync(options.logFile, 'utf8').slice(-20_000);
-  for (const deadline = Date.now() + 30_000; !output().includes(options.ready);) {
+  const url = `http://127.0.0.1:${port}`;
+  const isReady = async () => (options.ready.startsWith('/')
+    ? (await httpGet(url + options.ready, {}).catch(() => ({ status: 0 }))).status === 200
+    : output().includes(options.ready));
+  for (const deadline = Date.now() + 30_000; !(await isReady());) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${options.name} exited before listening:\n${output()}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
@@ -60,7 +66,7 @@ export async function startServer(options: {
   }
   return {
     name: options.name,
-    url: `http://127.0.0.1:${port}`,
+    url,
     pid: child.pid!,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -2,15 +2,20 @@ import type { LoadResult } from './load';
 import type { Scenario } from './scenarios';
 
 /** The servers compared in every scenario. */
-export const SERVERS = ['facet', 'ceiling', 'naive', 'fastify'] as const;
+export const SERVERS = ['facet', 'facet-quiet', 'ceiling', 'naive', 'fastify', 'fastify-log'] as const;
 export type ServerName = (typeof SERVERS)[number];
 
 const LABEL: Record<ServerName, string> = {
-  facet: 'Facet',
+  facet: 'Facet (LOG_LEVEL=info: a log line per request)',
+  'facet-quiet': 'Facet (LOG_LEVEL=warn: no request log)',
   ceiling: 'ceiling (raw node:http, precomputed bytes)',
   naive: 'naive peer (Express 5, res.format + res.json)',
-  fastify: 'framework peer (Fastify 5 + response schemas)',
+  fastify: 'Fastify 5 + response schemas, logger: false',
+  'fastify-log': 'Fastify 5 + response schemas, logger: true',
 };
+
+/** Each Facet is compared with the Fastify peer that logs as it does. */
+const PEER: Partial<Record<ServerName, ServerName>> = { facet: 'fastify-log', 'facet-quiet': 'fastify' };
 
 /** Everything measured for one scenario. */
 export interface ScenarioResult {
@@ -45,11 +50,11 @@ const mb = (n: number | null | undefined) => (n ? (n / 2 ** 20).toFixed(0) : '�
 
 /** A Markdown table of one scenario: a row per server, ratios against each baseline. */
 export function renderScenario(r: ScenarioResult): string {
-  const base = { ceiling: medianRps(r, 'ceiling'), naive: medianRps(r, 'naive'), fastify: medianRps(r, 'fastify') };
+  const base = { ceiling: medianRps(r, 'ceiling'), naive: medianRps(r, 'naive') };
   const lines = [
     `### ${r.scenario.name} — \`GET ${r.scenario.path}\` ${Object.entries(r.scenario.headers).map(([k, v]) => `${k}: ${v}`).join('; ')} → ${r.scenario.status}`,
     '',
-    '| server | req/s (median) | runs req/s | p50 ms | p99 ms | body B | wire B/resp | × ceiling | × naive | × fastify | peak RSS MB | errors |',
+    '| server | req/s (median) | runs req/s | p50 ms | p99 ms | body B | wire B/resp | × ceiling | × naive | × matching Fastify | peak RSS MB | errors |',
     '|---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   ];
   for (const server of SERVERS) {
@@ -58,7 +63,7 @@ export function renderScenario(r: ScenarioResult): string {
     const rps = medianRps(r, server);
     const errors = runs.reduce((n, x) => n + x.errors + x.badStatus, 0);
     lines.push(`| ${LABEL[server]} | ${int(rps)} | ${runs.map((x) => int(x.rps)).join(' / ')} | ${ms(median(runs.map((x) => x.p50Ms)))} | ${ms(median(runs.map((x) => x.p99Ms)))} | `
-      + `${int(r.bodyBytes[server] ?? NaN)} | ${int(median(runs.map((x) => x.wireBytes)))} | ${ratio(rps, base.ceiling)} | ${ratio(rps, base.naive)} | ${ratio(rps, base.fastify)} | `
+      + `${int(r.bodyBytes[server] ?? NaN)} | ${int(median(runs.map((x) => x.wireBytes)))} | ${ratio(rps, base.ceiling)} | ${ratio(rps, base.naive)} | ${PEER[server] ? ratio(rps, medianRps(r, PEER[server])) : ''} | `
       + `${mb(r.peakRss[server])} | ${errors} |`);
   }
   return lines.join('\n');
@@ -75,22 +80,17 @@ function judge(label: string, value: number, min: number, unit = '×'): Target {
 /** The issue's targets judged on the medians. */
 export function judgeTargets(results: ScenarioResult[], cacheBytes: number): Target[] {
   const targets: Target[] = [];
-  const rel = (r: ScenarioResult, to: ServerName) => medianRps(r, 'facet') / medianRps(r, to);
+  const rel = (r: ScenarioResult, facet: ServerName, to: ServerName) => medianRps(r, facet) / medianRps(r, to);
   for (const r of results) {
     const name = r.scenario.name;
-    if (r.scenario.group === 'card') {
-      targets.push(judge(`cached negotiated GET, ${name} vs ceiling`, rel(r, 'ceiling'), 0.5));
-      targets.push(judge(`cached negotiated GET, ${name} vs naive`, rel(r, 'naive'), 3));
-    }
-    if (r.scenario.group === 'dashboard-full') targets.push(judge(`${name} vs Fastify`, rel(r, 'fastify'), 1.0));
-    if (r.scenario.group === 'dashboard-summary') targets.push(judge(`${name} vs Fastify`, rel(r, 'fastify'), 0.8));
-    if (r.scenario.group === 'revalidate') targets.push(judge(`${name} vs ceiling`, rel(r, 'ceiling'), 0.6));
-    if (r.scenario.group === 'redirect') targets.push(judge(`${name} vs ceiling`, rel(r, 'ceiling'), 0.5));
+    targets.push(judge(`${name}: Facet (request log) vs Fastify logger: true`, rel(r, 'facet', 'fastify-log'), 1.0));
+    targets.push(judge(`${name}: Facet (LOG_LEVEL=warn) vs Fastify logger: false`, rel(r, 'facet-quiet', 'fastify'), 1.0));
+    targets.push(judge(`${name}: Facet (request log) vs ceiling`, rel(r, 'facet', 'ceiling'), 0.7));
   }
   const failed = results.flatMap((r) => SERVERS.flatMap((server) => (r.runs[server] ?? []).map((x) => x.errors + x.badStatus)));
   const errors = failed.reduce((a, b) => a + b, 0);
   targets.push({ text: `${errors === 0 ? 'PASS' : 'FAIL'}  every response as expected: ${errors} socket errors or statuses ≥ 400`, pass: errors === 0 });
-  const peaks = results.map((r) => r.peakRss.facet).filter((x): x is number => typeof x === 'number');
+  const peaks = results.flatMap((r) => [r.peakRss.facet, r.peakRss['facet-quiet']]).filter((x): x is number => typeof x === 'number');
   const peak = peaks.length ? Math.max(...peaks) / 2 ** 20 : NaN;
   targets.push(judge(`Facet peak RSS under load (representation cache bounded at ${(cacheBytes / 2 ** 20).toFixed(0)} MiB by lru-cache maxSize)`, peak, 150, 'MB'));
   return targets;
@@ -107,7 +107,7 @@ export function renderReport(machine: [string, string][], method: string, result
     `- **method**: ${method}`,
     '',
     ...results.flatMap((r) => [renderScenario(r), '']),
-    '## Targets (issue 5)',
+    '## Targets (issue 12)',
     '',
     '```',
     ...targets.map((t) => t.text),

@@ -39,25 +39,31 @@ async function main(): Promise<void> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'facet-bench-'));
   const started: ServerProcess[] = [];
   try {
-    const facet = await startServer({
-      name: 'facet', script: path.join(PROJECT, 'dist', 'src', 'main.js'), cpu: SERVER_CPU, ready: 'facet listening', logFile: path.join(work, 'facet.log'),
+    const startFacet = (name: ServerName, logLevel: string) => startServer({
+      name, script: path.join(PROJECT, 'dist', 'src', 'main.js'), cpu: SERVER_CPU, ready: '/healthz', logFile: path.join(work, `${name}.log`),
       env: {
-        DATA_DIR: path.join(work, 'data'), NODE_ENV: 'development', SEED_DEMO_DATA: 'true', REPRESENTATION_CACHE_BYTES: String(settings.cacheBytes),
+        // One database and base URL for both Facets, so they serve the same bodies (the second finds it seeded).
+        DATA_DIR: path.join(work, 'data'),
+        PUBLIC_BASE_URL: 'http://localhost:3000', NODE_ENV: 'development', SEED_DEMO_DATA: 'true', REPRESENTATION_CACHE_BYTES: String(settings.cacheBytes),
         // All load comes from one address: the limiter still counts every redirect, but never trips.
         RATE_LIMIT_REDIRECTS_PER_ADDRESS: '1000000000',
-        // The default level: every request is logged, as in production; readiness is read from the log.
-        LOG_LEVEL: 'info',
+        // info is the default level: every request is logged, as in production; warn logs no requests.
+        LOG_LEVEL: logLevel,
       },
       nodeArgs: settings.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(settings.cpuProfileDir)] : [],
     });
+    const facet = await startFacet('facet', 'info');
     started.push(facet);
     const fixtures = await fetchFixtures(facet.url, SCENARIOS);
     const fixtureFile = path.join(work, 'fixtures.json');
     fs.writeFileSync(fixtureFile, JSON.stringify(fixtures));
-    const baselines: [ServerName, string][] = [['ceiling', 'ceiling.js'], ['naive', 'naive-express.js'], ['fastify', 'fastify.js']];
-    for (const [name, file] of baselines.filter(([n]) => settings.servers.includes(n))) {
+    if (settings.servers.includes('facet-quiet')) started.push(await startFacet('facet-quiet', 'warn'));
+    const baselines: [ServerName, string, string[]][] = [
+      ['ceiling', 'ceiling.js', []], ['naive', 'naive-express.js', []], ['fastify', 'fastify.js', []], ['fastify-log', 'fastify.js', ['--logger']],
+    ];
+    for (const [name, file, args] of baselines.filter(([n]) => settings.servers.includes(n))) {
       started.push(await startServer({
-        name, script: path.join(__dirname, 'baselines', file), args: [fixtureFile], cpu: SERVER_CPU, ready: 'baseline listening', logFile: path.join(work, `${name}.log`),
+        name, script: path.join(__dirname, 'baselines', file), args: [fixtureFile, ...args], cpu: SERVER_CPU, ready: 'baseline listening', logFile: path.join(work, `${name}.log`),
       }));
     }
     const active = started.filter((s) => settings.servers.includes(s.name as ServerName));
@@ -98,7 +104,8 @@ async function main(): Promise<void> {
     const method = `${tool}, ${settings.connections} connections, ${settings.warmup} s warm-up then ${settings.runs} runs × ${settings.seconds} s per server, `
       + 'servers interleaved in rotating order; median of the runs; p50/p99 are medians of the runs\' percentiles; fresh seeded DATA_DIR; '
       + 'baselines serve the bodies fetched from the running service; Facet runs its defaults (LOG_LEVEL=info, a log line per request; '
-      + `${(settings.cacheBytes / 2 ** 20).toFixed(0)} MiB representation cache) with the per-address redirect limit raised so one load generator never trips it`;
+      + `${(settings.cacheBytes / 2 ** 20).toFixed(0)} MiB representation cache), and a second Facet at LOG_LEVEL=warn on the same DATA_DIR, `
+      + 'with the per-address redirect limit raised so one load generator never trips it; Fastify with logger: true (pino to a file, as Facet logs) and with logger: false';
     const report = renderReport(describeMachine(tool), method, results, targets);
     // A partial run (BENCH_ONLY, BENCH_SERVERS) never overwrites the full results.
     const complete = !settings.only && settings.servers.length === SERVERS.length;

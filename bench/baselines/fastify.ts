@@ -23,12 +23,13 @@ function absoluteRefs(node: unknown, id: string, root = true): unknown {
 /**
  * The framework peer: Fastify 5 serialising each response with fast-json-stringify compiled from
  * Facet's own representation schemas (one per content type), negotiation by exact Accept, and a
- * hand-written If-None-Match check against the ETag Facet issued.
+ * hand-written If-None-Match check against the ETag Facet issued. `logger: true` is what a
+ * Fastify user runs in production: pino, a line per request received and one per response.
  */
-export async function createFastify(fixtures: Fixtures): Promise<http.Server> {
+export async function createFastify(fixtures: Fixtures, options: { logger?: boolean } = {}): Promise<http.Server> {
   let server: http.Server | undefined;
   const app = Fastify({
-    logger: false,
+    logger: options.logger ?? false,
     serverFactory: (handler) => (server = http.createServer(handler)),
   });
   for (const [file, schema] of Object.entries(SCHEMA_FILES)) app.addSchema(absoluteRefs(schema, SCHEMA_BASE + file) as { $id: string });
@@ -56,4 +57,4 @@ export async function createFastify(fixtures: Fixtures): Promise<http.Server> {
   return server;
 }
 
-if (require.main === module) serveBaseline(createFastify);
+if (require.main === module) serveBaseline((fixtures) => createFastify(fixtures, { logger: process.argv[3] === '--logger' }));

@@ -39,6 +39,21 @@ export function isExpired(link: Link, now: Date): boolean {
   return link.expiresAt !== null && link.expiresAt.getTime() <= now.getTime();
 }
 
+/** The link read for `code`, or the not-found error when there is none. */
+export function foundLink(link: Link | null, code: string): Link {
+  if (!link) throw new DomainError('not-found', `No link with code ${code}.`);
+  return link;
+}
+
+/** The link read for `code` if it can be followed at `now`: not-found when none, gone when expired. */
+export function followableLink(link: Link | null, code: string, now: Date): Link {
+  const found = foundLink(link, code);
+  if (found.expiresAt && isExpired(found, now)) {
+    throw new DomainError('gone', `Link ${code} expired at ${found.expiresAt.toISOString()}.`);
+  }
+  return found;
+}
+
 /** Encodes a position in the newest-first listing as an opaque cursor. */
 export function encodeCursor(cursor: LinkCursor): string {
   return Buffer.from(`${cursor.createdAt}.${cursor.rowId}`).toString('base64url');
@@ -104,17 +119,11 @@ export function createLinkService(repo: LinkRepository, options: { ownHosts: () 
 
   return {
     async get(code) {
-      const link = await repo.findByCode(code);
-      if (!link) throw new DomainError('not-found', `No link with code ${code}.`);
-      return link;
+      return foundLink(await repo.findByCode(code), code);
     },
     peek: (code) => repo.peekByCode?.(code),
     async resolve(code) {
-      const link = await this.get(code);
-      if (link.expiresAt && isExpired(link, now())) {
-        throw new DomainError('gone', `Link ${code} expired at ${link.expiresAt.toISOString()}.`);
-      }
-      return link;
+      return followableLink(await repo.findByCode(code), code, now());
     },
     getOwned: (ownerId, code) => getOwned(ownerId, code),
     async list(ownerId, limit, cursor) {

@@ -12,14 +12,15 @@ function invalidKey(detail: string): HttpError {
   return new HttpError('invalid-key', detail, { headers: { 'WWW-Authenticate': 'Bearer realm="facet", error="invalid_token"' } });
 }
 
-/** Authentication as Express middleware, and the cached lookup for answers made outside Express. */
+/** Authentication: one function, and its Express middleware form. */
 export interface Authenticator {
-  middleware: RequestHandler;
   /**
-   * The principal of an Authorization header when it is known without a read: null for no
-   * header (anonymous), undefined when the middleware must decide (unknown key, malformed header).
+   * The principal of an Authorization header: null for no header (anonymous), at once when the
+   * key is remembered, else a promise of the key read. Throws (or rejects with) the 401.
    */
-  peek(header: string | undefined): Principal | null | undefined;
+  authenticate(header: string | undefined): Principal | null | Promise<Principal>;
+  /** Express middleware: authenticates and records the principal for the routes. */
+  middleware: RequestHandler;
   /** Forgets every remembered key: a key was revoked somewhere. */
   forget(): void;
 }
@@ -35,31 +36,33 @@ export function createAuthenticator(keys: KeyRepository): Authenticator {
   // of what was presented (an indexed equality lookup, here and in the LRU). How long that takes
   // depends only on the hash, and steering a hash towards a stored one needs a preimage, so timing
   // reveals nothing about any key. Nor is the header logged or echoed in a problem.
-  const hashOf = (header: string) => {
+  async function lookUp(hash: string): Promise<Principal> {
+    const found = await keys.findByHash(hash);
+    if (!found) throw invalidKey('The API key is not valid or has been revoked.');
+    const principal: Principal = { userId: found.userId, keyId: found.keyId, kind: found.kind };
+    known.set(hash, principal);
+    return principal;
+  }
+  function authenticate(header: string | undefined): Principal | null | Promise<Principal> {
+    if (header === undefined) return null;
     const match = BEARER.exec(header);
-    return match ? hashKey(match[1]!) : null;
-  };
+    if (!match) throw invalidKey('The Authorization header must be "Bearer <key>".');
+    const hash = hashKey(match[1]!);
+    return known.get(hash) ?? lookUp(hash);
+  }
   return {
+    authenticate,
     forget: () => known.clear(),
-    peek(header) {
-      if (header === undefined) return null;
-      const hash = hashOf(header);
-      return hash === null ? undefined : known.get(hash);
-    },
-    middleware: async function authenticate(req, res, next) {
-      const header = req.headers.authorization;
-      if (header === undefined) return next();
-      const hash = hashOf(header);
-      if (hash === null) throw invalidKey('The Authorization header must be "Bearer <key>".');
-      let principal = known.get(hash);
-      if (!principal) {
-        const found = await keys.findByHash(hash);
-        if (!found) throw invalidKey('The API key is not valid or has been revoked.');
-        principal = { userId: found.userId, keyId: found.keyId, kind: found.kind };
-        known.set(hash, principal);
+    middleware: function authenticateRequest(req, res, next) {
+      const principal = authenticate(req.headers.authorization);
+      if (!(principal instanceof Promise)) {
+        stateOf(res).principal = principal;
+        return next();
       }
-      stateOf(res).principal = principal;
-      next();
+      return principal.then((found) => {
+        stateOf(res).principal = found;
+        next();
+      });
     },
   };
 }

@@ -1,4 +1,5 @@
-import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { PROBLEM } from '../../representations/media-types';
 import { DomainError } from '../domain/errors';
 import { StoreConflictError, StoreUnavailableError } from '../domain/store-errors';
@@ -50,7 +51,7 @@ export function problemBytes(error: HttpError, instance?: string): Buffer {
 }
 
 /** Writes a problem+json response (RFC 9457); bytes are written directly so no charset is appended. */
-export function sendProblem(res: Response, error: HttpError, instance: string): void {
+export function sendProblem(res: ServerResponse, error: HttpError, instance: string): void {
   const bytes = problemBytes(error, instance);
   for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
   if (!res.hasHeader('Cache-Control')) res.setHeader('Cache-Control', 'no-store');
@@ -60,16 +61,29 @@ export function sendProblem(res: Response, error: HttpError, instance: string): 
   res.end(bytes);
 }
 
-/** The error handler: every error leaves as problem+json without internals; 5xx are logged. */
-export function createErrorHandler(log: (message: string, err: unknown) => void): ErrorRequestHandler {
-  return function errorHandler(err, req, res, _next) {
+/** Answers anything thrown while answering a request; `path` is the request path without its query. */
+export type AnswerFailure = (req: IncomingMessage, res: ServerResponse, err: unknown, path: string) => void;
+
+/**
+ * The one answer to a failure, on every path: problem+json without internals, a 5xx logged; a
+ * response already under way is cut off rather than continued with a second status line.
+ */
+export function createFailureAnswer(log: (message: string, err: unknown) => void): AnswerFailure {
+  return function answerFailure(req, res, err, path) {
     const error = toHttpError(err);
-    if (error.status >= 500) log(`${req.method} ${req.path} failed`, err);
+    if (error.status >= 500) log(`${req.method} ${path} failed`, err);
     if (res.headersSent) {
       res.destroy();
       return;
     }
-    sendProblem(res, error, req.path);
+    sendProblem(res, error, path);
+  };
+}
+
+/** Express's error handler: the failure answer, with Express's parsed path. */
+export function createErrorHandler(answerFailure: AnswerFailure): ErrorRequestHandler {
+  return function errorHandler(err, req, res, _next) {
+    answerFailure(req, res, err, req.path);
   };
 }
 

@@ -1,125 +1,93 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { SHORT_NAME } from '../../representations/media-types';
-import type { VendorType } from '../../representations/media-types';
-import { CODE_PATTERN, isReservedCode } from '../domain/codes';
-import { isExpired } from '../domain/links';
-import type { LinkService } from '../domain/links';
-import type { Link, Principal } from '../domain/types';
+import { isReservedCode } from '../domain/codes';
 import type { Authenticator } from './auth';
-import type { LinkCards } from './link-card';
-import { exceedsListMembers, MAX_ACCEPT_RANGES } from './limits';
-import { defaultRepresentation } from './negotiation/default-representation';
-import { createChooser } from './negotiation/middleware';
-import type { Chooser } from './negotiation/middleware';
-import type { RateLimiter } from './rate-limit';
+import { commonHeaders } from './common-headers';
+import type { AnswerFailure } from './error-handler';
+import { andThen } from './hot-route';
+import type { HotRoute } from './hot-route';
+import { MAX_REQUEST_TARGET } from './limits';
+import { varyOnNegotiation } from './negotiation/middleware';
+import { NO_ROUTE } from './request-log';
 import type { RequestObserver } from './request-log';
-import { servePrepared } from './respond';
-import type { PreparedAnswer } from './respond';
-import type { DashboardAnswers } from './routes/dashboard';
-import type { Follow } from './routes/redirect';
 
-/** The parts of the app the fast path answers with: the same objects the Express routes use. */
+/** What the dispatcher answers with: the routes Express registers too, and the same middleware functions. */
 export interface FastPathDeps {
-  links: LinkService;
-  cards: LinkCards;
-  dashboards: DashboardAnswers;
+  card: HotRoute;
+  dashboard: HotRoute;
+  redirect: HotRoute;
   auth: Authenticator;
-  limiter: RateLimiter;
-  follow: Follow;
   observer: RequestObserver;
-  now: () => Date;
+  answerFailure: AnswerFailure;
 }
 
-/**
- * Answers a request and returns true, or returns false having written and counted nothing; a
- * promise of either when it first had to read the store.
- */
-export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+/** Answers a request and returns true, or returns false having touched nothing (Express answers it). */
+export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
 
 const CARD_PREFIX = '/api/links/';
-/** A failed read is Express's to answer (and report): it reads again and maps the error. */
-const decline = () => false;
 const DASHBOARD = '/api/dashboard';
+/** A path segment Express would hand to a route unchanged: no percent-decoding, no dot, no slash. */
+const PLAIN_SEGMENT = /^[A-Za-z0-9_-]+$/;
 
 /**
- * The three hottest reads answered without Express: the public link card, a user's dashboard and
- * the short-link redirect, when the request is well-formed and the caller's key (if any) is known.
- * The link or dashboard comes from memory (the hot-read cache, a prepared dashboard) or, when it
- * has expired there, from the store. Anything else — an error to report (404, 406, 410, 401, 403,
- * 429, a failing store), an unknown key, an unusual spelling of the path — is declined before a
- * byte is written, and Express answers it with the full middleware chain.
+ * A dispatcher in front of Express for the three hottest reads — the public card, the dashboard,
+ * the redirect — on plain node objects. It only routes: for a GET or HEAD of the canonical
+ * spelling of one of those paths it runs what Express would run for it, in Express's order —
+ * nosniff, Vary and authentication on /api, then the route's `answer` (the same HotRoute object
+ * the Express router calls) — and the same failure answer and observer. Every rule is decided
+ * inside those shared functions, so which way a request goes changes no status, header, body,
+ * store read or limiter decision (test/http/fast-path.test.ts spies on both). Any other spelling
+ * (`/c0de/`, `/c%30de`, `/API/…`), method or path is declined before anything is written and
+ * goes to Express, whose router reaches the same `answer`.
  *
  * Express's router costs tens of microseconds a request in matching ~20 layers and chaining
- * `next()`, more than everything these answers need. What makes the answers the same either way:
- * the body, ETag and headers come from the same prepared objects (LinkCards, DashboardAnswers,
- * Follow), negotiation runs the same chooser, rate limits and clicks the same limiter and recorder,
- * and the same observer logs and counts the request; test/http/fast-path.test.ts compares both paths.
+ * `next()`, more than everything these answers need.
  */
 export function createFastPath(deps: FastPathDeps): FastPath {
-  const { links, cards, dashboards, auth, limiter, follow, observer } = deps;
-  const chooseCard = createChooser(cards.offers);
-  const chooseDashboard = createChooser(dashboards.offers);
+  const { card, dashboard, redirect, auth, observer, answerFailure } = deps;
 
-  /** The representation the request negotiates to, or null where the full path must answer (400, 406). */
-  function negotiate(req: IncomingMessage, choose: Chooser, principal: Principal | null): VendorType | null {
-    const accept = req.headers.accept;
-    if (exceedsListMembers(accept, MAX_ACCEPT_RANGES)) return null;
-    const platform = req.headers['x-client-platform'] as string | undefined;
-    const outcome = choose(accept, defaultRepresentation({ keyKind: principal?.kind ?? null, platform }));
-    return outcome.ok ? outcome.type : null;
-  }
-
-  function serve(req: IncomingMessage, res: ServerResponse, route: string, type: VendorType, answer: PreparedAnswer, started: number): true {
-    const status = servePrepared(req, res, answer);
-    // As the full path counts them: a 304 has no Content-Type, so no representation, and no body.
-    const representation = status === 200 ? SHORT_NAME[type] : '-';
-    observer.answered(req, { method: req.method!, route, status, representation }, status === 200 ? answer.body.length : 0, started);
-    return true;
-  }
-
-  function card(req: IncomingMessage, res: ServerResponse, code: string, started: number): boolean | Promise<boolean> {
-    if (!CODE_PATTERN.test(code)) return false;
-    const principal = auth.peek(req.headers.authorization);
-    if (principal === undefined) return false;
-    const type = negotiate(req, chooseCard, principal);
-    if (type === null) return false;
-    const answer = (link: Link) => serve(req, res, '/api/links/:code', type, cards.answer(link, type), started);
-    const link = links.peek?.(code);
-    if (link === null) return false;
-    return link === undefined ? links.get(code).then(answer, decline) : answer(link);
-  }
-
-  function dashboard(req: IncomingMessage, res: ServerResponse, started: number): boolean | Promise<boolean> {
-    const principal = auth.peek(req.headers.authorization);
-    if (!principal || principal.kind !== 'user') return false;
-    const type = negotiate(req, chooseDashboard, principal);
-    if (type === null) return false;
-    const answer = (prepared: PreparedAnswer) => serve(req, res, DASHBOARD, type, prepared, started);
-    const prepared = dashboards.peek(principal.userId, type);
-    return prepared === undefined ? dashboards.build(principal.userId, type).then(answer, decline) : answer(prepared);
-  }
-
-  function redirect(req: IncomingMessage, res: ServerResponse, code: string, started: number): boolean | Promise<boolean> {
-    if (!CODE_PATTERN.test(code) || isReservedCode(code)) return false;
-    const visit = (link: Link) => {
-      const rateLimit = limiter.admitRedirect(req.socket.remoteAddress);
-      if (rateLimit === null) return false;
-      follow(req, res, link, rateLimit);
-      observer.answered(req, { method: req.method!, route: '/:code', status: 302, representation: '-' }, 0, started);
-      return true;
+  function run(route: HotRoute, req: IncomingMessage, res: ServerResponse, param: string, path: string): void {
+    const started = performance.now();
+    let label = NO_ROUTE; // as Express labels an answer given before the route (a 401)
+    const done = () => observer.answered(req, res, label, started);
+    const failed = (err: unknown) => {
+      answerFailure(req, res, err, path);
+      done();
     };
-    const link = links.peek?.(code);
-    if (link === null || (link && isExpired(link, deps.now()))) return false;
-    return link === undefined ? links.resolve(code).then(visit, decline) : visit(link);
+    try {
+      commonHeaders(res);
+      if (route.api) varyOnNegotiation(res);
+      const principal = route.api ? auth.authenticate(req.headers.authorization) : null;
+      const answered = andThen(principal, (found) => {
+        label = route.label;
+        return route.answer(req, res, param, found);
+      });
+      if (answered instanceof Promise) answered.then(done, failed);
+      else done();
+    } catch (err) {
+      failed(err);
+    }
   }
 
   return function fastPath(req, res) {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const url = req.url ?? '';
-    const started = performance.now();
-    if (url.startsWith(CARD_PREFIX)) return card(req, res, url.slice(CARD_PREFIX.length), started);
-    if (url === DASHBOARD) return dashboard(req, res, started);
-    if (url.startsWith('/api/')) return false;
-    return redirect(req, res, url.slice(1), started);
+    if (url.length > MAX_REQUEST_TARGET) return false;
+    const query = url.indexOf('?');
+    const path = query === -1 ? url : url.slice(0, query);
+    if (path.startsWith('/api/')) {
+      if (path === DASHBOARD) {
+        run(dashboard, req, res, '', path);
+        return true;
+      }
+      const code = path.slice(CARD_PREFIX.length);
+      if (!path.startsWith(CARD_PREFIX) || !PLAIN_SEGMENT.test(code)) return false;
+      run(card, req, res, code, path);
+      return true;
+    }
+    const code = path.slice(1);
+    // Reserved words are the paths the service answers itself (/healthz, /docs, …): Express's.
+    if (!PLAIN_SEGMENT.test(code) || isReservedCode(code)) return false;
+    run(redirect, req, res, code, path);
+    return true;
   };
 }

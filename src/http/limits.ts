@@ -3,13 +3,18 @@ import { HttpError } from './problems';
 
 /**
  * Request limits that every input is checked against before any work depends on its size.
- * Each check is one linear pass that stops as soon as the limit is crossed.
+ * Each check is one linear pass that stops as soon as the limit is crossed. The Accept limits are
+ * counted by the parser negotiation uses (src/http/negotiation/accept-ranges.ts), not by a second scan.
  */
 
 /** Longest request target (path and query, RFC 9112 §3.2) answered; longer is a 414. */
 export const MAX_REQUEST_TARGET = 2048;
-/** Most media ranges read from one Accept header; more is a 400. */
+/** Most media ranges read from one Accept header; more is a 400 (src/http/negotiation/accept-ranges.ts counts them). */
 export const MAX_ACCEPT_RANGES = 32;
+/** Most parameters of one Accept media range (q and extensions included); more is a 400. */
+export const MAX_RANGE_PARAMETERS = 8;
+/** Longest Accept header read, in characters; longer is a 400 before any of it is parsed. */
+export const MAX_ACCEPT_LENGTH = 1024;
 /** Deepest nesting of arrays and objects in a request body; deeper is a 400. */
 export const MAX_JSON_DEPTH = 20;
 
@@ -20,36 +25,6 @@ export const limitRequestTarget: RequestHandler = function limitRequestTarget(re
   }
   next();
 };
-
-/**
- * True when `header` holds more than `max` comma-separated members. Commas inside quoted
- * strings (RFC 9110 §5.6.4) do not separate; the scan stops at the first member over the limit.
- */
-export function exceedsListMembers(header: string | undefined, max: number): boolean {
-  if (header === undefined) return false;
-  let members = 1;
-  let quoted = false;
-  for (let i = 0; i < header.length; i += 1) {
-    const c = header.charCodeAt(i);
-    if (quoted) {
-      if (c === 0x5c) i += 1; // quoted-pair: the next character is literal
-      else if (c === 0x22) quoted = false;
-    } else if (c === 0x22) {
-      quoted = true;
-    } else if (c === 0x2c) {
-      members += 1;
-      if (members > max) return true;
-    }
-  }
-  return false;
-}
-
-/** Throws a 400 when Accept lists more than MAX_ACCEPT_RANGES ranges, before any is parsed. */
-export function checkAcceptRanges(accept: string | undefined): void {
-  if (exceedsListMembers(accept, MAX_ACCEPT_RANGES)) {
-    throw new HttpError('too-many-accept-ranges', `Accept may list at most ${MAX_ACCEPT_RANGES} media ranges.`);
-  }
-}
 
 /** True when JSON text nests arrays and objects more than `max` deep; brackets inside strings do not count. */
 export function exceedsJsonDepth(text: string, max: number): boolean {

@@ -8,7 +8,7 @@ import type { Link } from '../domain/types';
 import { alternatesHeader, prepareAnswer } from './respond';
 import type { PreparedAnswer } from './respond';
 
-/** Link ETags and the prepared public card, shared by the links routes and the fast path. */
+/** Link ETags and the prepared public card, shared by the card route and the edited-link answers. */
 export interface LinkCards {
   offers: readonly VendorType[];
   /** Whether an If-Match tag names this link's current editable state (clicks and expiry aside). */

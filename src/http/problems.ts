@@ -7,7 +7,7 @@ export const PROBLEMS = {
   'invalid-cursor': { status: 400, title: 'Invalid pagination cursor' },
   'invalid-query': { status: 400, title: 'Invalid query parameter' },
   'json-too-deep': { status: 400, title: 'JSON nested too deeply' },
-  'too-many-accept-ranges': { status: 400, title: 'Too many Accept ranges' },
+  'too-many-accept-ranges': { status: 400, title: 'Accept header over its limits' },
   unauthorized: { status: 401, title: 'Authentication required' },
   'invalid-key': { status: 401, title: 'Invalid API key' },
   forbidden: { status: 403, title: 'Forbidden' },

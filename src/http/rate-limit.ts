@@ -1,11 +1,12 @@
-import type { Request, RequestHandler } from 'express';
-import { LRUCache } from 'lru-cache';
+import type { IncomingMessage } from 'node:http';
+import type { RequestHandler } from 'express';
 import type { RateLimits } from '../config';
 import type { RateLimitCounts } from '../domain/repository';
-import { CODE_PATTERN, isReservedCode } from '../domain/codes';
+import { clientAddress } from './client-address';
 import { HttpError } from './problems';
 import { createWindowSync } from './rate-limit-sync';
-import type { Window, WindowSync } from './rate-limit-sync';
+import { createPolicy, take } from './rate-limit-windows';
+import type { Policy, Usage } from './rate-limit-windows';
 import { stateOf } from './state';
 
 /** Rate limits plus what tests replace: the clock windows are measured with, and the memory bound. */
@@ -20,29 +21,7 @@ export interface RateLimitOptions extends RateLimits {
   log?: (message: string, err: unknown) => void;
 }
 
-
-/** One quota policy (draft-ietf-httpapi-ratelimit-headers): `quota` requests per window per partition. */
-interface Policy {
-  name: string;
-  quota: number;
-  windows: LRUCache<string, Window>;
-}
-
-interface Usage {
-  policy: Policy;
-  remaining: number;
-  resetSeconds: number;
-  exceeded: boolean;
-}
-
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-
-/** A visit of a short link: GET or HEAD of one path segment that can be a code. */
-function isRedirect(req: Request): boolean {
-  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-  const segment = /^\/([^/]+)$/.exec(req.path)?.[1];
-  return segment !== undefined && CODE_PATTERN.test(segment) && !isReservedCode(segment);
-}
 
 /**
  * The client's address as a partition: IPv4 as is (also when IPv4-mapped), IPv6 by its /64,
@@ -62,99 +41,68 @@ export function addressPartition(address: string | undefined): string {
   return `${all.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }
 
-/**
- * The partition's window at `now`, a fresh one when the last has ended or was forgotten. Windows
- * are aligned to multiples of their length, so every instance sharing counts agrees on them.
- */
-function windowAt(policy: Policy, partition: string, now: number, windowMs: number): Window {
-  let window = policy.windows.get(partition);
-  const start = now - (now % windowMs);
-  if (!window || window.start !== start) {
-    window = { start, used: 0, pushed: 0, others: 0 };
-    policy.windows.set(partition, window);
-  }
-  return window;
-}
-
-/** Requests counted in the window by every instance, as far as this one knows. */
-const usedOf = (window: Window) => window.used + window.others;
-
-function take(policy: Policy, partition: string, now: number, windowMs: number, sync: WindowSync | null): Usage {
-  const window = windowAt(policy, partition, now, windowMs);
-  window.used += 1;
-  sync?.touched(policy.name, partition, window);
-  return {
-    policy,
-    remaining: Math.max(0, policy.quota - usedOf(window)),
-    resetSeconds: Math.max(1, Math.ceil((window.start + windowMs - now) / 1000)),
-    exceeded: usedOf(window) > policy.quota,
-  };
-}
-
-/** Rate limiting as Express middleware, and the redirect check for answers made outside Express. */
+/** Rate limiting: writes as Express middleware (by method, whatever the path), visits by the redirect route. */
 export interface RateLimiter {
+  /** Counts writes (POST, PUT, PATCH, DELETE) per key and per address; sets RateLimit fields, throws the 429. */
   middleware: RequestHandler;
   /**
-   * Counts a short-link visit from `address` when it is within its quota and returns the
-   * RateLimit header name/value pairs to send; null, counting nothing, when it is over (the
-   * middleware then counts it and answers the 429).
+   * Counts a short-link visit of the client's address and returns the RateLimit field name/value
+   * pairs of the answer; throws the 429 when over the quota. Called by the redirect route, for
+   * every spelling that reaches it, before the link is read.
    */
-  admitRedirect(address: string | undefined): string[] | null;
+  countVisit(req: IncomingMessage): string[];
 }
 
-const usageHeaders = (usages: Usage[], windowSeconds: number): string[] => [
-  'RateLimit-Policy', usages.map((u) => `${u.policy.name};q=${u.policy.quota};w=${windowSeconds}`).join(', '),
-  'RateLimit', usages.map((u) => `${u.policy.name};r=${u.remaining};t=${u.resetSeconds}`).join(', '),
-];
-
 /**
- * Fixed-window rate limiting of writes (POST, PUT, PATCH, DELETE: per API key and per client
- * address) and of short-link visits (per address). Every limited response carries
- * `RateLimit-Policy` and `RateLimit` (draft-ietf-httpapi-ratelimit-headers); one over a quota is
- * a 429 problem with `Retry-After` (RFC 6585 §4). Memory is bounded by an LRU per policy; a
- * forgotten partition starts a fresh window. Runs after authentication, so the key is known.
+ * Fixed-window rate limiting of writes (per API key and per client address) and of short-link
+ * visits (per address). Every limited response carries `RateLimit-Policy` and `RateLimit`
+ * (draft-ietf-httpapi-ratelimit-headers); one over a quota is a 429 problem with `Retry-After`
+ * (RFC 6585 §4). Counting is src/http/rate-limit-windows.ts's.
  */
 export function createRateLimiter(options: RateLimitOptions): RateLimiter {
   const clock = options.clock ?? Date.now;
-  const windowMs = options.windowSeconds * 1000;
+  const { windowSeconds } = options;
   const max = options.maxPartitions ?? 100_000;
-  const sync = options.shared ? createWindowSync(options.shared, { windowMs, clock, log: options.log ?? (() => undefined) }) : null;
-  const policy = (name: string, quota: number): Policy | null =>
-    quota > 0 ? { name, quota, windows: new LRUCache<string, Window>({ max }) } : null;
-  const writesPerKey = policy('writes-per-key', options.writesPerKey);
-  const writesPerAddress = policy('writes-per-address', options.writesPerAddress);
-  const redirectsPerAddress = policy('redirects-per-address', options.redirectsPerAddress);
+  const sync = options.shared ? createWindowSync(options.shared, { windowMs: windowSeconds * 1000, clock, log: options.log ?? (() => undefined) }) : null;
+  const writesPerKey = createPolicy('writes-per-key', options.writesPerKey, windowSeconds, max);
+  const writesPerAddress = createPolicy('writes-per-address', options.writesPerAddress, windowSeconds, max);
+  const redirectsPerAddress = createPolicy('redirects-per-address', options.redirectsPerAddress, windowSeconds, max);
+
+  /** Counts the request under each check; the RateLimit fields, or the 429 carrying them. */
+  function count(checks: [Policy, string][]): string[] {
+    const now = clock();
+    const usages = checks.map(([policy, partition]) => take(policy, partition, now, sync));
+    const fields = usageFields(usages, windowSeconds);
+    const exceeded = usages.filter((u) => u.exceeded);
+    if (exceeded.length === 0) return fields;
+    const wait = Math.max(...exceeded.map((u) => u.resetSeconds));
+    const names = exceeded.map((u) => `${u.policy.name} (${u.policy.quota} per ${windowSeconds} s)`).join(' and ');
+    throw new HttpError('rate-limited', `Over the quota ${names}; retry in ${wait} s.`, {
+      headers: { [fields[0]!]: fields[1]!, [fields[2]!]: fields[3]!, 'Retry-After': String(wait) },
+    });
+  }
 
   return {
-    middleware: function rateLimit(req, res, next) {
+    middleware: function rateLimitWrites(req, res, next) {
+      if (!WRITES.has(req.method)) return next();
       const checks: [Policy, string][] = [];
-      if (WRITES.has(req.method)) {
-        const principal = stateOf(res).principal;
-        if (writesPerKey && principal) checks.push([writesPerKey, principal.keyId]);
-        if (writesPerAddress) checks.push([writesPerAddress, addressPartition(req.ip ?? req.socket.remoteAddress)]);
-      } else if (redirectsPerAddress && isRedirect(req)) {
-        checks.push([redirectsPerAddress, addressPartition(req.ip ?? req.socket.remoteAddress)]);
-      }
+      const principal = stateOf(res).principal;
+      if (writesPerKey && principal) checks.push([writesPerKey, principal.keyId]);
+      if (writesPerAddress) checks.push([writesPerAddress, addressPartition(clientAddress(req))]);
       if (checks.length === 0) return next();
-
-      const now = clock();
-      const usages = checks.map(([p, partition]) => take(p, partition, now, windowMs, sync));
-      const headers = usageHeaders(usages, options.windowSeconds);
-      for (let i = 0; i < headers.length; i += 2) res.setHeader(headers[i]!, headers[i + 1]!);
-      const exceeded = usages.filter((u) => u.exceeded);
-      if (exceeded.length > 0) {
-        const wait = Math.max(...exceeded.map((u) => u.resetSeconds));
-        const names = exceeded.map((u) => `${u.policy.name} (${u.policy.quota} per ${options.windowSeconds} s)`).join(' and ');
-        throw new HttpError('rate-limited', `Over the quota ${names}; retry in ${wait} s.`, { headers: { 'Retry-After': String(wait) } });
-      }
+      const fields = count(checks);
+      for (let i = 0; i < fields.length; i += 2) res.setHeader(fields[i]!, fields[i + 1]!);
       next();
     },
-    admitRedirect(address) {
-      if (!redirectsPerAddress) return [];
-      const partition = addressPartition(address);
-      const now = clock();
-      if (usedOf(windowAt(redirectsPerAddress, partition, now, windowMs)) >= redirectsPerAddress.quota) return null;
-      return usageHeaders([take(redirectsPerAddress, partition, now, windowMs, sync)], options.windowSeconds);
+    countVisit(req) {
+      return redirectsPerAddress ? count([[redirectsPerAddress, addressPartition(clientAddress(req))]]) : [];
     },
   };
+}
+
+function usageFields(usages: Usage[], windowSeconds: number): string[] {
+  return [
+    'RateLimit-Policy', usages.map((u) => `${u.policy.name};q=${u.policy.quota};w=${windowSeconds}`).join(', '),
+    'RateLimit', usages.map((u) => `${u.policy.name};r=${u.remaining};t=${u.resetSeconds}`).join(', '),
+  ];
 }

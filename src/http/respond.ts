@@ -3,7 +3,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, Response } from 'express';
 import type { VendorType } from '../../representations/media-types';
 import { noneMatchHits } from './conditional';
-import { VARY } from './negotiation/middleware';
 
 /** The `Link` header value advertising a URL's other representations (RFC 8288). */
 export function alternatesHeader(path: string, offers: readonly VendorType[], chosen: VendorType): string {
@@ -23,11 +22,12 @@ export interface PreparedAnswer {
   notModified: string[];
 }
 
-/** Prepares a negotiated /api answer: Vary, nosniff, ETag, Cache-Control and alternates on both forms. */
+/**
+ * Prepares a negotiated /api answer: ETag, Cache-Control and alternates on both forms. Vary and
+ * nosniff are not its to add: every answer on the way there carries them (src/http/common-headers.ts).
+ */
 export function prepareAnswer(r: { type: VendorType; etag: string; cacheControl: string; alternates: string; body: Buffer }): PreparedAnswer {
   const common = [
-    'Vary', VARY,
-    'X-Content-Type-Options', 'nosniff',
     'ETag', r.etag,
     'Cache-Control', r.cacheControl,
     'Link', r.alternates,
@@ -37,7 +37,7 @@ export function prepareAnswer(r: { type: VendorType; etag: string; cacheControl:
 
 /**
  * Serves a prepared answer: a 304 when a GET/HEAD's If-None-Match names it, else the 200.
- * Written with one writeHead of name/value pairs, which replace any header set before.
+ * Written with one writeHead of name/value pairs, which replace headers of the same name set before.
  */
 export function servePrepared(req: IncomingMessage, res: ServerResponse, answer: PreparedAnswer): 200 | 304 {
   if ((req.method === 'GET' || req.method === 'HEAD') && noneMatchHits(req.headers['if-none-match'], answer.etag)) {

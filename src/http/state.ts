@@ -18,7 +18,11 @@ export function stateOf(res: Response): RequestState {
 
 /** The authenticated caller, or a 401 with a Bearer challenge (RFC 6750 §3). */
 export function requirePrincipal(res: Response): Principal {
-  const principal = stateOf(res).principal;
+  return principalRequired(stateOf(res).principal);
+}
+
+/** The caller when authenticated, else the 401 with a Bearer challenge (RFC 6750 §3). */
+export function principalRequired(principal: Principal | null): Principal {
   if (!principal) {
     throw new HttpError('unauthorized', 'This resource needs an API key: send Authorization: Bearer <key>.', {
       headers: { 'WWW-Authenticate': 'Bearer realm="facet"' },

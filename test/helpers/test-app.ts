@@ -11,6 +11,7 @@ import { createClickRecorder } from '../../src/domain/clicks';
 import type { ClickRecorder } from '../../src/domain/clicks';
 import { hashKey } from '../../src/domain/keys';
 import type { RateLimitOptions } from '../../src/http/rate-limit';
+import type { Metrics } from '../../src/observability/metrics';
 import { DEMO_KEYS, seedDemoData } from '../../src/domain/seed';
 import type { Store } from '../../src/domain/repository';
 import { createSqliteStore } from '../../src/store/create-store';
@@ -35,8 +36,22 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export interface TestAppOptions {
+  now?: () => Date;
+  seed?: boolean;
+  services?: (store: Store) => Partial<Services>;
+  budgetMs?: number;
+  log?: (message: string, err: unknown) => void;
+  rateLimits?: Partial<RateLimitOptions>;
+  /** False answers every request through Express alone (the parity tests' reference). */
+  fastPath?: boolean;
+  metrics?: Metrics;
+  /** Configuration beyond TEST_CONFIG (a metrics token, say). */
+  config?: Partial<AppDeps['config']>;
+}
+
 /** A real app on a real SQLite file in a fresh temporary folder, seeded with the demo data at FIXED_NOW. */
-export async function createTestApp(options: { now?: () => Date; seed?: boolean; services?: (store: Store) => Partial<Services>; budgetMs?: number; log?: (message: string, err: unknown) => void; rateLimits?: Partial<RateLimitOptions>; config?: Partial<AppDeps['config']> } = {}): Promise<TestApp> {
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'facet-test-'));
   const store = createSqliteStore(dataDir);
   if (options.seed !== false) {
@@ -54,6 +69,8 @@ export async function createTestApp(options: { now?: () => Date; seed?: boolean;
     clicks,
     now: options.now ?? (() => FIXED_NOW),
     log: options.log ?? (() => undefined),
+    fastPath: options.fastPath,
+    metrics: options.metrics,
   });
   return {
     app, store, registry, clicks, dataDir,

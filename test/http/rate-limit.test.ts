@@ -171,6 +171,32 @@ describe('rate limiting of redirects per client address', () => {
     expect(refused.headers.location).toBeUndefined();
   });
 
+  it('counts every spelling that reaches the redirect route, and past the quota none redirects or records a click', async () => {
+    for (const path of ['/rfc9110/', '/rfc%39110']) {
+      const res = await visit(clients.a, 'get', path);
+      expect(res.status).toBe(302);
+      expectValidBody(t.registry, res);
+    }
+    const pending = t.clicks.pending();
+    for (const path of ['/rfc9110', '/rfc9110/', '/rfc%39110', '/rfc9110?utm=x', '/RFC9110', '/nope-nope']) {
+      expect429(t, await visit(clients.a, 'get', path), 'redirects-per-address');
+    }
+    expect(t.clicks.pending()).toBe(pending);
+  });
+
+  it('reads nothing from the store for a visit over the quota, known code or not: the limit shields the store', async () => {
+    for (let i = 0; i < 2; i += 1) expectValidBody(t.registry, await visit(clients.a));
+    const reads = [jest.spyOn(t.store.links, 'findByCode'), jest.spyOn(t.store.links, 'peekByCode')];
+    try {
+      for (const path of ['/nope-1', '/nope-2', '/nope-3', '/nope-4', '/nope-5', '/facet']) {
+        expect429(t, await visit(clients.a, 'get', path), 'redirects-per-address');
+      }
+      for (const read of reads) expect(read).not.toHaveBeenCalled();
+    } finally {
+      for (const read of reads) read.mockRestore();
+    }
+  });
+
   it('keeps a separate quota for each client address', async () => {
     for (let i = 0; i < 3; i += 1) expectValidBody(t.registry, await visit(clients.a));
     const other = await visit(clients.b);

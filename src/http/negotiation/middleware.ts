@@ -1,6 +1,7 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { VendorType } from '../../../representations/media-types';
-import { checkAcceptRanges } from '../limits';
+import type { Principal } from '../../domain/types';
 import { HttpError } from '../problems';
 import { stateOf } from '../state';
 import { defaultRepresentation } from './default-representation';
@@ -10,6 +11,11 @@ import type { Negotiated } from './negotiate';
 /** Every negotiated response varies on these; the credential decides the default (partner pin). */
 export const VARY = 'Accept, X-Client-Platform, Authorization';
 
+/** Marks an answer as negotiated: every /api answer, a 401 before negotiation included, carries it. */
+export function varyOnNegotiation(res: ServerResponse): void {
+  res.setHeader('Vary', VARY);
+}
+
 const MEMO_ENTRIES = 256;
 const MEMO_KEY_MAX = 256;
 
@@ -18,8 +24,8 @@ export type Chooser = (accept: string | undefined, defaultType: VendorType) => N
 
 /**
  * negotiate() is pure, so its outcome is remembered per (default, Accept): clients send a handful
- * of distinct values. Bounded in entries and key length, so varied spellings cost only a miss.
- * The caller checks the Accept header's size limits first (checkAcceptRanges).
+ * of distinct values. Bounded in entries and key length, so varied spellings cost only a miss,
+ * and a miss is bounded by the Accept parser's own limits.
  */
 export function createChooser(offers: readonly VendorType[]): Chooser {
   const memo = new Map<string, Negotiated>();
@@ -36,27 +42,35 @@ export function createChooser(offers: readonly VendorType[]): Chooser {
   };
 }
 
+/** Chooses a request's representation of a resource, or throws its 400 (Accept over the limits) or 406. */
+export type NegotiateRequest = (req: IncomingMessage, principal: Principal | null) => VendorType;
+
 /**
- * Negotiates a resource's representation before any data is loaded (rule 6): sets `Vary`,
- * records the choice, or answers 406 listing the acceptable types (rule 5).
+ * The one negotiation of a request (rules 1–6), called by every route that negotiates, before
+ * any data is loaded: the default from the credential and platform, then the memoised choice.
  */
-export function negotiated(offers: readonly VendorType[]): RequestHandler {
+export function createNegotiation(offers: readonly VendorType[]): NegotiateRequest {
   const choose = createChooser(offers);
-  return function negotiateRepresentation(req, res, next) {
-    res.setHeader('Vary', VARY);
-    checkAcceptRanges(req.headers.accept);
-    const state = stateOf(res);
+  return function negotiateRequest(req, principal) {
     const defaultType = defaultRepresentation({
-      keyKind: state.principal?.kind ?? null,
+      keyKind: principal?.kind ?? null,
       platform: req.headers['x-client-platform'] as string | undefined,
     });
     const outcome = choose(req.headers.accept, defaultType);
-    if (!outcome.ok) {
-      throw new HttpError('not-acceptable', `This resource is available as: ${outcome.acceptable.join(', ')}.`, {
-        acceptable: [...outcome.acceptable],
-      });
-    }
-    state.type = outcome.type;
+    if (outcome.ok) return outcome.type;
+    if (outcome.overLimit !== undefined) throw new HttpError('too-many-accept-ranges', outcome.overLimit);
+    throw new HttpError('not-acceptable', `This resource is available as: ${outcome.acceptable.join(', ')}.`, {
+      acceptable: [...outcome.acceptable],
+    });
+  };
+}
+
+/** Express middleware form of createNegotiation: records the choice for the route handler. */
+export function negotiated(offers: readonly VendorType[]): RequestHandler {
+  const negotiateRequest = createNegotiation(offers);
+  return function negotiateRepresentation(req, res, next) {
+    const state = stateOf(res);
+    state.type = negotiateRequest(req, state.principal);
     next();
   };
 }

@@ -1,10 +1,13 @@
 import Negotiator from 'negotiator';
 import type { VendorType } from '../../../representations/media-types';
-import { parseAccept } from './accept-ranges';
+import { isOverLimit, parseAccept } from './accept-ranges';
 import type { MediaRange } from './accept-ranges';
 
-/** The outcome of negotiation: the chosen type, or the list a 406 must offer. */
-export type Negotiated = { ok: true; type: VendorType } | { ok: false; acceptable: VendorType[] };
+/** The outcome of negotiation: the chosen type, the list a 406 must offer, or why Accept is refused (400). */
+export type Negotiated =
+  | { ok: true; type: VendorType }
+  | { ok: false; acceptable: VendorType[]; overLimit?: undefined }
+  | { ok: false; overLimit: string };
 
 /** Ranges that name no representation and so stand for the request's default (rule 2). */
 const GENERIC_SPECIFICITY: Record<string, number> = {
@@ -22,10 +25,13 @@ const ALIAS_OFFER = 'x-facet-default/default';
 
 /**
  * Chooses the representation of a resource offering `offered` for an Accept header, where
- * generic ranges mean only `defaultType` (DESIGN.md rules 1–5). Pure: no I/O, no request.
+ * generic ranges mean only `defaultType` (DESIGN.md rules 1–5); an Accept over the parser's
+ * limits is refused, not negotiated. Pure: no I/O, no request.
  */
 export function negotiate(accept: string | undefined, offered: readonly VendorType[], defaultType: VendorType): Negotiated {
-  const ranges = parseAccept(accept).filter((r) => !r.extraParams);
+  const parsed = parseAccept(accept);
+  if (isOverLimit(parsed)) return { ok: false, overLimit: parsed.overLimit };
+  const ranges = parsed.filter((r) => !r.extraParams);
   const exact = ranges.filter((r) => !(r.type in GENERIC_SPECIFICITY) && !r.type.includes('*'));
   const namesDefault = exact.some((r) => r.type === defaultType);
   const aliasQ = namesDefault ? 0 : genericQuality(ranges);

@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import type { RequestHandler } from 'express';
 import { LRUCache } from 'lru-cache';
 import { SUMMARY } from '../../../representations/media-types';
 import type { VendorType } from '../../../representations/media-types';
@@ -7,11 +6,13 @@ import type { ShapeContext } from '../../../representations/context';
 import type { Registry } from '../../../representations/registry';
 import type { DashboardService } from '../../domain/dashboard';
 import { HOT_READ_TTL_MS } from '../../store/hot-read-cache';
-import { negotiated } from '../negotiation/middleware';
+import type { Principal } from '../../domain/types';
+import type { HotRoute } from '../hot-route';
+import { createNegotiation } from '../negotiation/middleware';
 import { HttpError } from '../problems';
 import { prepareComputed, servePrepared } from '../respond';
 import type { PreparedAnswer } from '../respond';
-import { chosenType, requireKey, requirePrincipal } from '../state';
+import { principalRequired, stateOf } from '../state';
 import { methodNotAllowed } from './method-not-allowed';
 
 const RECENT_LINKS = 10;
@@ -20,15 +21,16 @@ const ANALYTICS_DAYS = 30;
 /** Bytes of prepared dashboards kept (a full one is about 25 KB). */
 const KEPT_BYTES = 8 * 2 ** 20;
 
-/** The dashboard belongs to people: a partner key is authenticated but not allowed (403). */
-const userKeysOnly: RequestHandler = function userKeysOnly(_req, res, next) {
-  if (requirePrincipal(res).kind !== 'user') {
+/** The dashboard belongs to people: no key is a 401, a partner key is authenticated but not allowed (403). */
+function userKeysOnly(principal: Principal | null): Principal {
+  const user = principalRequired(principal);
+  if (user.kind !== 'user') {
     throw new HttpError('forbidden', 'The dashboard is for user keys; partner keys read /api/links and /api/me.');
   }
-  next();
-};
+  return user;
+}
 
-/** Users' dashboards, prepared; shared by the route and the fast path. */
+/** Users' dashboards, prepared; what the dashboard route answers with. */
 export interface DashboardAnswers {
   offers: readonly VendorType[];
   /** A prepared dashboard that is still current, if one is kept. */
@@ -68,15 +70,32 @@ export function createDashboardAnswers(deps: { dashboard: DashboardService; regi
   };
 }
 
-/** `GET /api/dashboard`: the mobile summary, or the full web dashboard fanned out to the services. */
-export function createDashboardRouter(answers: DashboardAnswers): Router {
+/** `GET /api/dashboard`: user keys only, negotiated, then the prepared dashboard or a fresh fan-out. */
+export function createDashboardRoute(answers: DashboardAnswers): HotRoute {
+  const negotiateRequest = createNegotiation(answers.offers);
+  return {
+    label: '/api/dashboard',
+    api: true,
+    answer(req, res, _param, principal) {
+      const user = userKeysOnly(principal);
+      const type = negotiateRequest(req, user);
+      const kept = answers.peek(user.userId, type);
+      if (kept !== undefined) {
+        servePrepared(req, res, kept);
+        return;
+      }
+      return answers.build(user.userId, type).then((built) => { servePrepared(req, res, built); });
+    },
+  };
+}
+
+/** Express's `GET /api/dashboard`: the dashboard route, and 405 for other methods. */
+export function createDashboardRouter(route: HotRoute): Router {
   const router = Router();
   router
-    .route('/api/dashboard')
-    .get(requireKey, userKeysOnly, negotiated(answers.offers), async function getDashboard(req, res) {
-      const userId = requirePrincipal(res).userId;
-      const type = chosenType(res);
-      servePrepared(req, res, answers.peek(userId, type) ?? await answers.build(userId, type));
+    .route(route.label)
+    .get(function getDashboard(req, res) {
+      return route.answer(req, res, '', stateOf(res).principal);
     })
     .all(methodNotAllowed('GET, HEAD'));
   return router;

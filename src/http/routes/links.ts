@@ -14,9 +14,10 @@ import { readBody, MAX_BODY_BYTES } from '../body';
 import { ifMatchPasses } from '../conditional';
 import { negotiated } from '../negotiation/middleware';
 import { HttpError } from '../problems';
-import { alternatesHeader, prepareAnswer, sendComputed, servePrepared } from '../respond';
+import { alternatesHeader, prepareAnswer, sendComputed } from '../respond';
 import type { LinkCards } from '../link-card';
-import { chosenType, requireKey, requirePrincipal } from '../state';
+import type { HotRoute } from '../hot-route';
+import { chosenType, requireKey, requirePrincipal, stateOf } from '../state';
 import { methodNotAllowed } from './method-not-allowed';
 
 /** What the links routes need. */
@@ -24,6 +25,8 @@ export interface LinksRouteDeps {
   links: LinkService;
   registry: Registry;
   cards: LinkCards;
+  /** `GET /api/links/{code}`, the public card: one HotRoute, also dispatched to without Express. */
+  card: HotRoute;
   baseUrl: string;
   now: () => Date;
 }
@@ -99,10 +102,9 @@ export function createLinksRouter(deps: LinksRouteDeps): Router {
     .all(methodNotAllowed('GET, HEAD, POST'));
 
   router
-    .route('/api/links/:code')
-    .get(negotiated(linkReps.offers), async function getLinkCard(req, res) {
-      const link = await links.get(codeParam(req));
-      servePrepared(req, res, cards.answer(link, chosenType(res)));
+    .route(deps.card.label)
+    .get(function getLinkCard(req, res) {
+      return deps.card.answer(req, res, req.params.code as string, stateOf(res).principal);
     })
     .patch(requireKey, negotiated(linkReps.offers), rawBody, async function updateLink(req, res) {
       const principal = requirePrincipal(res);

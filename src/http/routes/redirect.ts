@@ -1,11 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Router } from 'express';
-import { CODE_PATTERN } from '../../domain/codes';
+import { CODE_PATTERN, isReservedCode } from '../../domain/codes';
 import type { ClickRecorder } from '../../domain/clicks';
 import { classifyDevice } from '../../domain/devices';
+import { followableLink } from '../../domain/links';
 import type { LinkService } from '../../domain/links';
 import type { Link } from '../../domain/types';
+import type { HotRoute } from '../hot-route';
 import { HttpError } from '../problems';
+import type { RateLimiter } from '../rate-limit';
 
 /** What following a link needs. */
 export interface FollowDeps {
@@ -15,8 +18,8 @@ export interface FollowDeps {
   now: () => Date;
 }
 
-/** Follows a short link: the 302 and, for a GET, the recorded click. Shared with the fast path. */
-export type Follow = (req: IncomingMessage, res: ServerResponse, link: Link, headers?: string[]) => void;
+/** Follows a short link: the 302 and, for a GET, the recorded click. */
+export type Follow = (req: IncomingMessage, res: ServerResponse, link: Link) => void;
 
 /** Host of the Referer header, or null when absent or unparseable. */
 function referrerHost(req: IncomingMessage): string | null {
@@ -29,9 +32,9 @@ function referrerHost(req: IncomingMessage): string | null {
   }
 }
 
-/** The 302 to a link's URL, recording a click for a GET; `headers` are extra name/value pairs. */
+/** The 302 to a link's URL, recording a click for a GET. */
 export function createFollow(deps: FollowDeps): Follow {
-  return function follow(req, res, link, headers = []) {
+  return function follow(req, res, link) {
     // HEAD is a link checker or an unfurler peeking, not a visit.
     if (req.method === 'GET') {
       const country = String(req.headers[deps.countryHeader] ?? '').toUpperCase();
@@ -45,26 +48,44 @@ export function createFollow(deps: FollowDeps): Follow {
     }
     // Every visit must reach us to be counted, so no cache may keep the redirect.
     res.writeHead(302, [
-      'X-Content-Type-Options', 'nosniff',
       'Cache-Control', 'private, no-store',
       'Location', link.url,
       'Content-Length', '0',
-      ...headers,
     ]).end();
   };
 }
 
-/** `GET /{code}`: 302 to the long URL and a recorded click; 404 unknown, 410 expired. */
-export function createRedirectRouter(deps: { links: LinkService; follow: Follow }): Router {
+/**
+ * `GET /{code}`: code syntax (reserved words are no codes), then the visit limit of the client's
+ * address — before the store is read, so a limited address cannot make it read — then the link,
+ * 404 unknown, 410 expired, else the 302 and a click. Whatever spelling reached the route
+ * (`/c0de/`, `/c%30de`) is counted alike.
+ */
+export function createRedirectRoute(deps: { links: LinkService; follow: Follow; limiter: RateLimiter; now: () => Date }): HotRoute {
+  const { links, follow, limiter } = deps;
+  return {
+    label: '/:code',
+    api: false,
+    answer(req, res, code) {
+      if (!CODE_PATTERN.test(code) || isReservedCode(code)) throw new HttpError('not-found', `No link with code ${code.slice(0, 80)}.`);
+      const fields = limiter.countVisit(req);
+      for (let i = 0; i < fields.length; i += 2) res.setHeader(fields[i]!, fields[i + 1]!);
+      const hit = links.peek?.(code);
+      if (hit !== undefined) return follow(req, res, followableLink(hit, code, deps.now()));
+      return links.resolve(code).then((link) => follow(req, res, link));
+    },
+  };
+}
+
+/** Express's `GET /{code}`: the redirect route; OPTIONS is the 404 of any other unsupported method. */
+export function createRedirectRouter(route: HotRoute): Router {
   const router = Router();
-  router.get('/:code', async function followLink(req, res) {
-    const code = req.params.code;
-    if (!CODE_PATTERN.test(code)) throw new HttpError('not-found', `No link with code ${code.slice(0, 80)}.`);
-    deps.follow(req, res, await deps.links.resolve(code));
+  router.get(route.label, function followLink(req, res) {
+    return route.answer(req, res, req.params.code as string, null);
   });
   // Express would answer OPTIONS of this GET route itself (200, text/html "GET, HEAD"); outside
   // /api the contract has no OPTIONS, so it is the 404 every other unsupported method gets.
-  router.options('/:code', function noOptions(req) {
+  router.options(route.label, function noOptions(req) {
     throw new HttpError('not-found', `No resource at ${req.path}.`);
   });
   return router;
