@@ -10,12 +10,19 @@ export interface Window {
   pushed: number;
   /** Requests the other processes counted, as of the last report. */
   others: number;
+  /** Whether the others' count has been learned from the store in this window. */
+  learned: boolean;
 }
 
 /** Reports counted windows to the shared store and learns the other processes' counts. */
 export interface WindowSync {
   /** Notes that `window` of (policy, partition) counted a request. */
   touched(policy: string, partition: string, window: Window): void;
+  /**
+   * Counts one request in each window, here and in the store at once, learning the exact totals;
+   * rejects when the store cannot answer (the request stays counted here and is reported later).
+   */
+  countNow(items: { policy: string; partition: string; window: Window }[]): Promise<void>;
 }
 
 /** How often counts are exchanged: the overshoot across N instances is about N × rate × this. */
@@ -24,10 +31,11 @@ const PRUNE_EVERY_MS = 60_000;
 const REPORT_FAILURES_EVERY_MS = 60_000;
 
 /**
- * Exchanges rate-limit counts with the other instances through the store, every RATE_LIMIT_SYNC_MS,
- * off the request path: a request is decided at once on this process's count plus the others' as
- * last reported. While the store cannot be reached, each instance goes on limiting on what it
- * knows (at worst its own quota); unreported counts are sent once it is back.
+ * Exchanges rate-limit counts with the other instances through the store. Most requests are
+ * decided at once on this process's count plus the others' as last reported, and reported every
+ * RATE_LIMIT_SYNC_MS off the request path; the few that decide a quota (see needsExchange) are
+ * counted in the store at once (`countNow`). While the store cannot be reached, each instance
+ * goes on limiting on what it knows (at worst its own quota); unreported counts are sent once it is back.
  */
 export function createWindowSync(counts: RateLimitCounts, options: { windowMs: number; clock: () => number; log: (message: string, err: unknown) => void }): WindowSync {
   const dirty = new Map<string, { policy: string; partition: string; window: Window }>();
@@ -47,7 +55,10 @@ export function createWindowSync(counts: RateLimitCounts, options: { windowMs: n
       const totals = await counts.add(increments.filter((i) => i.delta > 0));
       let k = 0;
       for (const [i, { window }] of batch.entries()) {
-        if (increments[i]!.delta > 0) window.others = Math.max(0, totals[k++]! - window.pushed);
+        if (increments[i]!.delta > 0) {
+          window.others = Math.max(0, totals[k++]! - window.pushed);
+          window.learned = true;
+        }
       }
       const now = options.clock();
       if (now - lastPrune > PRUNE_EVERY_MS) {
@@ -74,6 +85,30 @@ export function createWindowSync(counts: RateLimitCounts, options: { windowMs: n
   return {
     touched(policy, partition, window) {
       dirty.set(keyOf(policy, partition, window), { policy, partition, window });
+    },
+    async countNow(items) {
+      // Counted here first, then sent with whatever this instance has not reported yet.
+      const increments = items.map(({ policy, partition, window }) => {
+        window.used += 1;
+        const delta = window.used - window.pushed;
+        window.pushed = window.used;
+        return { policy, partition, windowStart: window.start, delta };
+      });
+      let totals: number[];
+      try {
+        totals = await counts.add(increments);
+      } catch (err) {
+        // Still counted here; reported by the next exchange.
+        items.forEach(({ policy, partition, window }, i) => {
+          window.pushed -= increments[i]!.delta;
+          dirty.set(keyOf(policy, partition, window), { policy, partition, window });
+        });
+        throw err;
+      }
+      items.forEach(({ window }, i) => {
+        window.others = Math.max(0, totals[i]! - window.pushed);
+        window.learned = true;
+      });
     },
   };
 }

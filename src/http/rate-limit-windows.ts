@@ -32,23 +32,43 @@ export function createPolicy(name: string, quota: number, windowSeconds: number,
 const usedOf = (window: Window) => window.used + window.others;
 
 /**
- * Counts one request of `partition` at `now` (ms since the epoch); a forgotten or ended window
- * starts afresh. Windows are aligned to multiples of their length, so every instance sharing
- * counts (`sync`) agrees on them.
+ * The window of `partition` at `now` (ms since the epoch); a forgotten or ended one starts afresh.
+ * Windows are aligned to multiples of their length, so every instance sharing counts agrees on them.
  */
-export function take(policy: Policy, partition: string, now: number, sync: WindowSync | null = null): Usage {
+export function windowOf(policy: Policy, partition: string, now: number): Window {
   const start = now - (now % policy.windowMs);
   let window = policy.windows.get(partition);
   if (!window || window.start !== start) {
-    window = { start, used: 0, pushed: 0, others: 0 };
+    window = { start, used: 0, pushed: 0, others: 0, learned: false };
     policy.windows.set(partition, window);
   }
-  window.used += 1;
-  sync?.touched(policy.name, partition, window);
+  return window;
+}
+
+/** What `window` leaves of the policy's quota at `now`. */
+export function usageOf(policy: Policy, window: Window, now: number): Usage {
   return {
     policy,
     remaining: Math.max(0, policy.quota - usedOf(window)),
     resetSeconds: Math.max(1, Math.ceil((window.start + policy.windowMs - now) / 1000)),
     exceeded: usedOf(window) > policy.quota,
   };
+}
+
+/** Counts one request of `partition` here; `sync` reports it to the other instances later. */
+export function take(policy: Policy, partition: string, now: number, sync: WindowSync | null = null): Usage {
+  const window = windowOf(policy, partition, now);
+  window.used += 1;
+  sync?.touched(policy.name, partition, window);
+  return usageOf(policy, window, now);
+}
+
+/**
+ * Whether a shared count must be decided with the store rather than on what this instance knows:
+ * the first request of a window here (the others' counts are unknown), or one in the last half of
+ * the quota (where a stale count would let a burst through). Far from the quota, and once over
+ * it, the local count decides at once.
+ */
+export function needsExchange(policy: Policy, window: Window): boolean {
+  return !window.learned || (usedOf(window) >= policy.quota / 2 && usedOf(window) <= policy.quota);
 }

@@ -5,7 +5,9 @@ import type { RateLimitCounts } from '../domain/repository';
 import { clientAddress } from './client-address';
 import { HttpError } from './problems';
 import { createWindowSync } from './rate-limit-sync';
-import { createPolicy, take } from './rate-limit-windows';
+import { andThen } from './hot-route';
+import type { MaybePromise } from './hot-route';
+import { createPolicy, needsExchange, take, usageOf, windowOf } from './rate-limit-windows';
 import type { Policy, Usage } from './rate-limit-windows';
 import { stateOf } from './state';
 
@@ -50,7 +52,7 @@ export interface RateLimiter {
    * pairs of the answer; throws the 429 when over the quota. Called by the redirect route, for
    * every spelling that reaches it, before the link is read.
    */
-  countVisit(req: IncomingMessage): string[];
+  countVisit(req: IncomingMessage): MaybePromise<string[]>;
 }
 
 /**
@@ -68,10 +70,23 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
   const writesPerAddress = createPolicy('writes-per-address', options.writesPerAddress, windowSeconds, max);
   const redirectsPerAddress = createPolicy('redirects-per-address', options.redirectsPerAddress, windowSeconds, max);
 
-  /** Counts the request under each check; the RateLimit fields, or the 429 carrying them. */
-  function count(checks: [Policy, string][]): string[] {
+  /**
+   * Counts the request under each check; the RateLimit fields, or the 429 carrying them. With
+   * shared counts, a request that decides a quota waits for one exchange with the store; if the
+   * store cannot answer, it is decided on what this instance knows.
+   */
+  function count(checks: [Policy, string][]): MaybePromise<string[]> {
     const now = clock();
-    const usages = checks.map(([policy, partition]) => take(policy, partition, now, sync));
+    const local = () => decide(checks.map(([policy, partition]) => take(policy, partition, now, sync)));
+    if (!sync) return local();
+    const windows = checks.map(([policy, partition]) => windowOf(policy, partition, now));
+    if (!checks.some(([policy], i) => needsExchange(policy, windows[i]!))) return local();
+    const items = checks.map(([policy, partition], i) => ({ policy: policy.name, partition, window: windows[i]! }));
+    const decided = () => decide(checks.map(([policy], i) => usageOf(policy, windows[i]!, now)));
+    return sync.countNow(items).then(decided, decided);
+  }
+
+  function decide(usages: Usage[]): string[] {
     const fields = usageFields(usages, windowSeconds);
     const exceeded = usages.filter((u) => u.exceeded);
     if (exceeded.length === 0) return fields;
@@ -90,9 +105,10 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
       if (writesPerKey && principal) checks.push([writesPerKey, principal.keyId]);
       if (writesPerAddress) checks.push([writesPerAddress, addressPartition(clientAddress(req))]);
       if (checks.length === 0) return next();
-      const fields = count(checks);
-      for (let i = 0; i < fields.length; i += 2) res.setHeader(fields[i]!, fields[i + 1]!);
-      next();
+      return andThen(count(checks), (fields) => {
+        for (let i = 0; i < fields.length; i += 2) res.setHeader(fields[i]!, fields[i + 1]!);
+        next();
+      });
     },
     countVisit(req) {
       return redirectsPerAddress ? count([[redirectsPerAddress, addressPartition(clientAddress(req))]]) : [];

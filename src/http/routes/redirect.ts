@@ -6,6 +6,7 @@ import { classifyDevice } from '../../domain/devices';
 import { followableLink } from '../../domain/links';
 import type { LinkService } from '../../domain/links';
 import type { Link } from '../../domain/types';
+import { andThen } from '../hot-route';
 import type { HotRoute } from '../hot-route';
 import { HttpError } from '../problems';
 import type { RateLimiter } from '../rate-limit';
@@ -68,11 +69,12 @@ export function createRedirectRoute(deps: { links: LinkService; follow: Follow; 
     api: false,
     answer(req, res, code) {
       if (!CODE_PATTERN.test(code) || isReservedCode(code)) throw new HttpError('not-found', `No link with code ${code.slice(0, 80)}.`);
-      const fields = limiter.countVisit(req);
-      for (let i = 0; i < fields.length; i += 2) res.setHeader(fields[i]!, fields[i + 1]!);
-      const hit = links.peek?.(code);
-      if (hit !== undefined) return follow(req, res, followableLink(hit, code, deps.now()));
-      return links.resolve(code).then((link) => follow(req, res, link));
+      return andThen(limiter.countVisit(req), (fields) => {
+        for (let i = 0; i < fields.length; i += 2) res.setHeader(fields[i]!, fields[i + 1]!);
+        const hit = links.peek?.(code);
+        if (hit !== undefined) return follow(req, res, followableLink(hit, code, deps.now()));
+        return links.resolve(code).then((link) => follow(req, res, link));
+      });
     },
   };
 }
