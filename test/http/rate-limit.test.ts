@@ -4,6 +4,7 @@ import request from 'supertest';
 import type { Response } from 'supertest';
 import { FULL } from '../../representations/media-types';
 import { ConfigError, DEFAULT_RATE_LIMITS, loadConfig } from '../../src/config';
+import * as clientAddresses from '../../src/http/client-address';
 import { addressPartition } from '../../src/http/rate-limit';
 import type { RateLimitOptions } from '../../src/http/rate-limit';
 import { createTestApp, KEYS } from '../helpers/test-app';
@@ -194,6 +195,20 @@ describe('rate limiting of redirects per client address', () => {
       for (const read of reads) expect(read).not.toHaveBeenCalled();
     } finally {
       for (const read of reads) read.mockRestore();
+    }
+  });
+
+  it('reads the client address through one function, whichever path answers the visit', async () => {
+    const address = jest.spyOn(clientAddresses, 'clientAddress');
+    try {
+      for (const path of ['/facet', '/facet/']) { // the dispatcher's spelling, then one only Express routes
+        const res = await visit(clients.c, 'get', path);
+        expect(res.status).toBe(302);
+        expectValidBody(t.registry, res);
+      }
+      expect(address.mock.results.map((r) => r.value as string)).toEqual(['127.0.0.4', '127.0.0.4']);
+    } finally {
+      address.mockRestore();
     }
   });
 
