@@ -1,3 +1,4 @@
+import { DEFAULT_COMPRESS_MIN_BYTES } from './http/encoding/compress';
 import { LOG_LEVELS } from './observability/logger';
 
 /** Service configuration, read once from the environment and validated. */
@@ -32,6 +33,10 @@ export interface Config {
   dashboardBudgetMs: number;
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
   logLevel: string;
+  /** Origins (`scheme://host[:port]`) whose browser apps may call /api (CORS); none by default. */
+  corsOrigins: string[];
+  /** Bodies shorter than this many bytes are never compressed. */
+  compressMinBytes: number;
 }
 
 /** Rate limits of writes and redirects (src/http/rate-limit.ts): requests per fixed window; 0 turns a limit off. */
@@ -99,6 +104,23 @@ function headerName(raw: string): string {
   return raw.toLowerCase();
 }
 
+function origins(raw: string | undefined): string[] {
+  const list = (raw ?? '').split(',').map((o) => o.trim()).filter((o) => o !== '');
+  for (const origin of list) {
+    let url: URL | undefined;
+    try {
+      url = new URL(origin);
+    } catch {
+      url = undefined;
+    }
+    // Browsers send an origin serialised (RFC 6454 §6.2): compared byte for byte, so it must be written that way.
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== origin) {
+      throw new ConfigError(`CORS_ORIGINS must list origins written as scheme://host[:port] (lower case, no path or trailing slash), got "${origin}"`);
+    }
+  }
+  return [...new Set(list)];
+}
+
 /** Reads and validates the configuration; throws ConfigError naming the bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = integer(env, 'PORT', 3000, 0, 65535);
@@ -133,5 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     countryHeader: headerName(env.COUNTRY_HEADER || 'CF-IPCountry'),
     dashboardBudgetMs: integer(env, 'DASHBOARD_BUDGET_MS', 250, 1, 60000),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    corsOrigins: origins(env.CORS_ORIGINS),
+    compressMinBytes: integer(env, 'COMPRESS_MIN_BYTES', DEFAULT_COMPRESS_MIN_BYTES, 0, 2 ** 31),
   };
 }
