@@ -4,6 +4,8 @@ import type { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { FULL, PARTNER_V3, SUMMARY } from './media-types';
 import { SCHEMA_FILES } from './schema-files';
+import { schemaFieldPaths } from './fields';
+import type { RefResolver } from './fields';
 import type { VendorType } from './media-types';
 import type { ShapeContext } from './context';
 import type { Link } from '../src/domain/types';
@@ -91,6 +93,8 @@ type EntityOf<R extends ResourceName> = (typeof DEFINITIONS)[R] extends Represen
 export interface Representation<E> extends RepresentationDefinition<E> {
   resource: ResourceName;
   validate: ValidateFunction;
+  /** The paths `?fields=` may name, from the schema; null: the representation takes no `fields`. */
+  fields: ReadonlySet<string> | null;
 }
 
 /** A resource's compiled representations and its offer list for negotiation. */
@@ -107,6 +111,16 @@ export interface Registry {
   schemas: Record<string, object>;
   /** Changes when any schema or shaping function changes; part of every ETag. */
   fingerprint: string;
+}
+
+/** Resolves a relative `$ref` between schema files the way ajv does (by their served URLs). */
+function resolveIn(schemas: Record<string, object>): RefResolver {
+  return (ref, from) => {
+    const file = new URL(ref, SCHEMA_BASE + from).href.slice(SCHEMA_BASE.length);
+    const schema = schemas[file];
+    if (ref.includes('#') || !schema) throw new Error(`${from}: $ref ${ref} does not name a schema file`);
+    return { file, schema };
+  };
 }
 
 /**
@@ -136,7 +150,9 @@ export function buildRegistry(
     for (const def of defs) {
       const validate = validators.get(def.schema);
       if (!validate) throw new Error(`representation ${name} ${def.type} names unknown schema ${def.schema}`);
-      compiled.set(def.type, { ...def, resource: name, validate } as Representation<unknown>);
+      // A frozen contract has no variants: partner.v3 is answered whole or not at all.
+      const fields = def.type === PARTNER_V3 ? null : new Set(schemaFieldPaths(schemas[def.schema]!, def.schema, resolveIn(schemas)));
+      compiled.set(def.type, { ...def, resource: name, validate, fields } as Representation<unknown>);
       hash.update(def.shape.toString());
     }
     resources.set(name, {
