@@ -20,7 +20,8 @@ export interface Cors {
   handle(req: IncomingMessage, res: ServerResponse): boolean;
 }
 
-const isApi = (url: string | undefined) => url !== undefined && (url.startsWith('/api/') || url === '/api' || url.startsWith('/api?'));
+// Express routes paths case-insensitively, so `/API/me` reaches the API too.
+const isApi = (url: string | undefined) => url !== undefined && /^\/api(?:[/?]|$)/i.test(url);
 
 /**
  * Builds the CORS rule from exact origins (validated by loadConfig). Hand-written rather than the

@@ -52,10 +52,15 @@ export function selectedFields(res: Response): FieldSelection | null {
   return stateOf(res).fields;
 }
 
-/** Sparse variants of prepared answers. */
+/** Sparse variants of prepared answers, and the computed answers they are made from. */
 export interface SparseAnswers {
   /** The answer itself without a selection, else its sparse variant: own strong ETag, prepared once and kept. */
   select(answer: PreparedAnswer, selection: FieldSelection | null): PreparedAnswer;
+  /**
+   * A computed answer (a page, stats, a profile) built again with the same bytes is the kept one,
+   * so its encodings and sparse variants are made once per version, not once per request.
+   */
+  keep(answer: PreparedAnswer): PreparedAnswer;
 }
 
 /** What a kept sparse answer costs besides its body: its header strings, roughly. */
@@ -73,6 +78,13 @@ export function createSparseAnswers(options: { cacheBytes: number }): SparseAnsw
     ? new LRUCache<string, PreparedAnswer>({ maxSize: options.cacheBytes, sizeCalculation: (a) => a.body.length + ANSWER_OVERHEAD_BYTES })
     : null;
   return {
+    keep(answer) {
+      const key = `${answer.etag} ${answer.source.type} ${answer.source.alternates}`;
+      const known = kept?.get(key);
+      if (known !== undefined) return known;
+      kept?.set(key, answer);
+      return answer;
+    },
     select(answer, selection) {
       if (selection === null) return answer;
       // The tag names (resource version or bytes, representation); alternates name the URL.

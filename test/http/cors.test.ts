@@ -47,6 +47,11 @@ describe('createCors', () => {
       expect(res.headers['access-control-allow-origin']).toBeUndefined();
     });
 
+    it('grants /API spelled in capitals, which Express routes to the API too', async () => {
+      const res = await request(server).get('/API/me').set('Origin', APP);
+      expect(res.headers['access-control-allow-origin']).toBe(APP);
+    });
+
     it('needs Access-Control-Request-Method: a plain OPTIONS goes on to the routes (with the grant)', async () => {
       const res = await request(server).options('/api/me').set('Origin', APP);
       expect(res.text).toBe('next');

@@ -84,3 +84,23 @@ describe('createSparseAnswers', () => {
     expect(none.select(whole, selection)).not.toBe(none.select(whole, selection));
   });
 });
+
+describe('createSparseAnswers().keep', () => {
+  const computed = () => prepareAnswer({ type: FULL, etag: '"abc"', cacheControl: 'private, no-cache', alternates: '</api/me>', body: Buffer.from('{"id":"usr_ada"}') });
+
+  it('answers an answer built again with the same bytes with the kept one, encodings and all', () => {
+    const sparse = createSparseAnswers({ cacheBytes: 1e6 });
+    const first = sparse.keep(computed());
+    expect(sparse.keep(computed())).toBe(first);
+  });
+
+  it('keeps answers of other URLs apart, and keeps nothing with no bytes to keep them in', () => {
+    const sparse = createSparseAnswers({ cacheBytes: 1e6 });
+    const other = prepareAnswer({ ...computed().source, alternates: '</api/teams/x>' });
+    expect(sparse.keep(other)).not.toBe(sparse.keep(computed()));
+    const none = createSparseAnswers({ cacheBytes: 0 });
+    const a = computed();
+    expect(none.keep(a)).toBe(a);
+    expect(none.keep(computed())).not.toBe(a);
+  });
+});
