@@ -28,7 +28,8 @@ function relaxedValidators(): Map<string, ValidateFunction> {
 
 /** Validates a sparse body against its representation's schema with `required` relaxed; throws naming the errors. */
 export function expectValidSparseBody(resource: ResourceName, type: VendorType, body: unknown): void {
-  const def = (DEFINITIONS[resource] as { type: VendorType; schema: string }[]).find((d) => d.type === type);
+  const defs: readonly { type: VendorType; schema: string }[] = DEFINITIONS[resource];
+  const def = defs.find((d) => d.type === type);
   if (!def) throw new Error(`${resource} has no ${type}`);
   const validate = relaxedValidators().get(def.schema)!;
   if (!validate(body)) throw new Error(`sparse body does not match relaxed ${def.schema}: ${JSON.stringify(validate.errors)}\n${JSON.stringify(body)}`);

@@ -1,7 +1,6 @@
 import { Router } from 'express';
 import type { RequestHandler } from 'express';
 import { LRUCache } from 'lru-cache';
-import { SUMMARY } from '../../../representations/media-types';
 import type { VendorType } from '../../../representations/media-types';
 import type { ShapeContext } from '../../../representations/context';
 import type { Registry } from '../../../representations/registry';
@@ -14,9 +13,6 @@ import type { PreparedAnswer } from '../respond';
 import { chosenType, requireKey, requirePrincipal } from '../state';
 import { methodNotAllowed } from './method-not-allowed';
 
-const RECENT_LINKS = 10;
-const FULL_LINKS = 50;
-const ANALYTICS_DAYS = 30;
 /** Bytes of prepared dashboards kept (a full one is about 25 KB). */
 const KEPT_BYTES = 8 * 2 ** 20;
 
@@ -57,9 +53,10 @@ export function createDashboardAnswers(deps: { dashboard: DashboardService; regi
     async build(userId, type) {
       const version = dataVersion?.();
       // Each representation loads only what it shows: the summary never touches analytics.
-      const data = type === SUMMARY
-        ? await deps.dashboard.summary(userId, RECENT_LINKS)
-        : await deps.dashboard.full(userId, FULL_LINKS, ANALYTICS_DAYS);
+      const { links, analyticsDays } = reps.get(type).needs;
+      const data = analyticsDays === null
+        ? await deps.dashboard.summary(userId, links)
+        : await deps.dashboard.full(userId, links, analyticsDays);
       const answer = prepareComputed({ type, body: reps.get(type).shape(data, deps.ctx()), path: '/api/dashboard', offers: reps.offers });
       // A degraded dashboard is never kept: the next request tries the failed sections again.
       if (version !== undefined && data.degraded.length === 0) kept?.set(`${userId} ${type}`, { answer, version });

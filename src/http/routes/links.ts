@@ -1,7 +1,6 @@
 import express, { Router } from 'express';
 import type { Request, Response } from 'express';
-import { FULL, PARTNER_V3, SUMMARY } from '../../../representations/media-types';
-import type { VendorType } from '../../../representations/media-types';
+import { PARTNER_V3 } from '../../../representations/media-types';
 import type { Registry } from '../../../representations/registry';
 import { OTHER_SCHEMAS } from '../../../representations/registry';
 import { PARTNER_V3_POINTERS, readCreate, readPartnerV3Create, readPartnerV3Update, readUpdate } from '../../../representations/link-input/read';
@@ -28,7 +27,6 @@ export interface LinksRouteDeps {
   now: () => Date;
 }
 
-const PAGE_SIZE: Record<VendorType, number> = { [SUMMARY]: 20, [FULL]: 50, [PARTNER_V3]: 25 };
 const MAX_PAGE_SIZE = 100;
 const PRIVATE = 'private, no-cache';
 
@@ -77,7 +75,7 @@ export function createLinksRouter(deps: LinksRouteDeps): Router {
     .get(requireKey, negotiated(pageReps.offers), async function listLinks(req, res) {
       const principal = requirePrincipal(res);
       const type = chosenType(res);
-      const { cursor, limit } = pagingQuery(req, PAGE_SIZE[type]);
+      const { cursor, limit } = pagingQuery(req, pageReps.get(type).needs.pageSize);
       const page = await links.list(principal.userId, limit, cursor);
       const query = (c: string | null) => `${baseUrl}/api/links${toQuery({ cursor: c, limit: req.query.limit ? String(limit) : null })}`;
       const next = page.nextCursor === null ? null : query(page.nextCursor);

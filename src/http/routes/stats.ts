@@ -10,9 +10,6 @@ import { sendComputed } from '../respond';
 import { chosenType, requireKey, requirePrincipal } from '../state';
 import { methodNotAllowed } from './method-not-allowed';
 
-/** Days of analytics every stats representation is shaped from (summary keeps the last 7). */
-const STATS_DAYS = 30;
-
 /** `GET /api/links/{code}/stats`: the owner's click analytics of one link. */
 export function createStatsRouter(deps: { links: LinkService; analytics: AnalyticsService; registry: Registry; ctx: () => ShapeContext }): Router {
   const reps = deps.registry.resource('link-stats');
@@ -23,8 +20,8 @@ export function createStatsRouter(deps: { links: LinkService; analytics: Analyti
       const code = req.params.code as string;
       if (!CODE_PATTERN.test(code)) throw new HttpError('not-found', `No link with code ${code.slice(0, 80)}.`);
       const link = await deps.links.getOwned(requirePrincipal(res).userId, code);
-      const stats = (await deps.analytics.forLinks([link], STATS_DAYS)).get(link.code)!;
       const type = chosenType(res);
+      const stats = (await deps.analytics.forLinks([link], reps.get(type).needs.days)).get(link.code)!;
       sendComputed(req, res, { type, body: reps.get(type).shape(stats, deps.ctx()), path: req.path, offers: reps.offers });
     })
     .all(methodNotAllowed('GET, HEAD'));
