@@ -25,7 +25,10 @@ import { bundleOpenApi } from './http/openapi-bundle';
 import { createRequestObserver } from './http/request-log';
 import { createFastPath } from './http/fast-path';
 import { createLinkCards } from './http/link-card';
-import { VARY } from './http/negotiation/middleware';
+import { createCors } from './http/cors';
+import { answerVary } from './http/respond';
+import type { AnswerOptions } from './http/respond';
+import { createSparseAnswers } from './http/sparse';
 import { createDocsRouter } from './http/routes/docs';
 import { createErrorHandler, notFoundHandler } from './http/error-handler';
 import { limitRequestTarget } from './http/limits';
@@ -47,7 +50,8 @@ export interface Services {
 
 /** Everything the app is built from; tests pass their own. */
 export interface AppDeps {
-  config: Pick<Config, 'publicBaseUrl' | 'representationCacheBytes' | 'publicMaxAgeSeconds' | 'countryHeader' | 'dashboardBudgetMs'>;
+  config: Pick<Config, 'publicBaseUrl' | 'representationCacheBytes' | 'publicMaxAgeSeconds' | 'countryHeader' | 'dashboardBudgetMs'>
+    & Partial<Pick<Config, 'corsOrigins' | 'compressMinBytes'>>;
   store: Store;
   registry: Registry;
   clicks: ClickRecorder;
@@ -92,6 +96,9 @@ export function createApp(deps: AppDeps): FacetApp {
   const auth = createAuthenticator(store.keys);
   // A key revoked on any instance (announced by a shared store) stops working here at once.
   store.subscribe?.((change) => { if (change.kind === 'accounts' || change.kind === 'unknown') auth.forget(); });
+  const cors = createCors(config.corsOrigins ?? []);
+  const answerOptions: AnswerOptions = { vary: answerVary(cors.enabled), compressMinBytes: config.compressMinBytes };
+  const sparse = createSparseAnswers({ cacheBytes: config.representationCacheBytes });
   const limiter = createRateLimiter({ ...(deps.rateLimits ?? DEFAULT_RATE_LIMITS), shared: store.rateLimits, log });
   const cards = createLinkCards({
     registry,
@@ -100,12 +107,13 @@ export function createApp(deps: AppDeps): FacetApp {
     now,
     cacheBytes: config.representationCacheBytes,
     observeCacheLookup: (hit) => metrics.observeCacheLookup(hit),
+    answerOptions,
   });
   // A prepared dashboard is reused only while the store vouches for what it was built from; with
   // replaced services (tests) the store does not know their data, so nothing is reused.
   const storeBacked = !deps.services?.links && !deps.services?.users && !deps.services?.analytics;
   const dataVersion = storeBacked && store.dataVersion ? () => store.dataVersion!() : undefined;
-  const dashboards = createDashboardAnswers({ dashboard, registry, ctx, dataVersion });
+  const dashboards = createDashboardAnswers({ dashboard, registry, ctx, dataVersion, answerOptions });
   const follow = createFollow({ clicks: deps.clicks, countryHeader: config.countryHeader, now });
 
   const app = express();
@@ -118,31 +126,39 @@ export function createApp(deps: AppDeps): FacetApp {
     next();
   });
   app.use(limitRequestTarget);
-  app.use(createMetaRouter({ registry, store, openapi, metrics }));
-  app.use(createDocsRouter(bundleOpenApi(openapi.toString(), registry.schemas)));
+  app.use(createMetaRouter({ registry, store, openapi, metrics, compressMinBytes: config.compressMinBytes }));
+  app.use(createDocsRouter(bundleOpenApi(openapi.toString(), registry.schemas), { compressMinBytes: config.compressMinBytes }));
   // Every /api resource is negotiated, so every answer there — a 401 before negotiation included —
-  // tells caches what it depends on.
+  // tells caches what it depends on (Origin too when CORS grants depend on it).
+  const errorVary = answerVary(cors.enabled, false);
   app.use('/api', function varyOnNegotiation(_req, res, next) {
-    res.setHeader('Vary', VARY);
+    res.setHeader('Vary', errorVary);
     next();
   });
   // Only the API authenticates: a short link keeps working for a client holding a stale key.
   app.use('/api', auth.middleware);
   app.use(limiter.middleware);
-  app.use(createStatsRouter({ links: services.links, analytics: services.analytics, registry, ctx }));
-  app.use(createLinksRouter({ links: services.links, registry, cards, baseUrl, now }));
-  app.use(createAccountRouter({ users: services.users, registry, ctx }));
-  app.use(createDashboardRouter(dashboards));
+  app.use(createStatsRouter({ links: services.links, analytics: services.analytics, registry, ctx, sparse, answerOptions }));
+  app.use(createLinksRouter({ links: services.links, registry, cards, baseUrl, now, sparse, answerOptions }));
+  app.use(createAccountRouter({ users: services.users, registry, ctx, sparse, answerOptions }));
+  app.use(createDashboardRouter(dashboards, { registry, sparse }));
   app.use(createRedirectRouter({ links: services.links, follow }));
   app.use(notFoundHandler);
   app.use(createErrorHandler(log));
 
-  if (deps.fastPath === false) return facetApp(app, (req, res) => app(req, res));
+  // CORS comes first, whichever way a request is answered: a preflight is answered here, an
+  // allowed origin's grant is set before the answer's own headers.
+  if (deps.fastPath === false) {
+    return facetApp(app, (req, res) => {
+      if (!cors.handle(req, res)) app(req, res);
+    });
+  }
   const fastPath = createFastPath({ links: services.links, cards, dashboards, auth, limiter, follow, observer, now });
   const toExpress = (req: IncomingMessage, res: ServerResponse) => (answered: boolean) => {
     if (!answered) app(req, res);
   };
   return facetApp(app, function facet(req, res) {
+    if (cors.handle(req, res)) return;
     const answered = fastPath(req, res);
     if (answered === true) return;
     if (answered === false) app(req, res);

@@ -70,10 +70,10 @@ export function createFastPath(deps: FastPathDeps): FastPath {
   }
 
   function serve(req: IncomingMessage, res: ServerResponse, route: string, type: VendorType, answer: PreparedAnswer, started: number): true {
-    const status = servePrepared(req, res, answer);
+    const { status, bytes } = servePrepared(req, res, answer);
     // As the full path counts them: a 304 has no Content-Type, so no representation, and no body.
     const representation = status === 200 ? SHORT_NAME[type] : '-';
-    observer.answered(req, { method: req.method!, route, status, representation }, status === 200 ? answer.body.length : 0, started);
+    observer.answered(req, { method: req.method!, route, status, representation }, bytes, started);
     return true;
   }
 

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Request, Response } from 'express';
 import type { VendorType } from '../../representations/media-types';
 import { noneMatchHits } from './conditional';
 import type { Coding, ContentCoding } from './encoding/accept-encoding';
+import { chooseEncoding } from './encoding/accept-encoding';
 import { compressSync, DEFAULT_COMPRESS_MIN_BYTES, encodedEtag } from './encoding/compress';
 import { VARY } from './negotiation/middleware';
 
@@ -22,7 +22,7 @@ export interface AnswerSource {
   cacheControl: string;
   alternates: string;
   body: Buffer;
-  /** `Vary` of both forms; VARY when not given. */
+  /** `Vary` of both forms; answerVary(false) when not given. */
   vary?: string;
   /** Bodies shorter than this are never compressed; DEFAULT_COMPRESS_MIN_BYTES when not given. */
   compressMinBytes?: number;
@@ -43,10 +43,20 @@ export interface PreparedAnswer {
   encoded: Partial<Record<ContentCoding, PreparedAnswer | null>>;
 }
 
+/**
+ * What a negotiated /api answer varies on: negotiation, the coding, and Origin when CORS grants
+ * depend on it. Errors vary on the same but the coding (a problem is never compressed).
+ */
+export function answerVary(cors: boolean, encoded = true): string {
+  return `${VARY}${encoded ? ', Accept-Encoding' : ''}${cors ? ', Origin' : ''}`;
+}
+
+const ANSWER_VARY = answerVary(false);
+
 /** Prepares a negotiated /api answer: Vary, nosniff, ETag, Cache-Control and alternates on both forms. */
 export function prepareAnswer(r: AnswerSource): PreparedAnswer {
   const common = [
-    'Vary', r.vary ?? VARY,
+    'Vary', r.vary ?? ANSWER_VARY,
     'X-Content-Type-Options', 'nosniff',
     'ETag', r.etag,
     'Cache-Control', r.cacheControl,
@@ -77,19 +87,25 @@ export function encodedAnswer(answer: PreparedAnswer, coding: Coding): PreparedA
   return variant ?? answer;
 }
 
+/** What servePrepared wrote: its status and the bytes of its body. */
+export interface Served {
+  status: 200 | 304;
+  bytes: number;
+}
+
 /**
  * Serves a prepared answer in the coding Accept-Encoding prefers: a 304 when a GET/HEAD's
  * If-None-Match names that coding's ETag, else the 200. Written with one writeHead of name/value
- * pairs, which replace any header of the same name set before.
+ * pairs, which replace any header of the same name set before (not a CORS grant: see cors.ts).
  */
-export function servePrepared(req: IncomingMessage, res: ServerResponse, prepared: PreparedAnswer): 200 | 304 {
-  const answer = prepared;
+export function servePrepared(req: IncomingMessage, res: ServerResponse, prepared: PreparedAnswer): Served {
+  const answer = encodedAnswer(prepared, chooseEncoding(req.headers['accept-encoding']));
   if ((req.method === 'GET' || req.method === 'HEAD') && noneMatchHits(req.headers['if-none-match'], answer.etag)) {
     res.writeHead(304, answer.notModified).end();
-    return 304;
+    return { status: 304, bytes: 0 };
   }
   res.writeHead(200, answer.ok).end(answer.body);
-  return 200;
+  return { status: 200, bytes: answer.body.length };
 }
 
 /** The options every computed answer of an app is prepared with. */
@@ -110,9 +126,4 @@ export function prepareComputed(r: { type: VendorType; body: unknown; path: stri
     alternates: r.link ? `${r.link}, ${alternates}` : alternates,
     body,
   });
-}
-
-/** Answers with a computed representation (see prepareComputed). */
-export function sendComputed(req: Request, res: Response, r: Parameters<typeof prepareComputed>[0], options?: AnswerOptions): void {
-  servePrepared(req, res, prepareComputed(r, options));
 }

@@ -5,7 +5,7 @@ import type { FacetApp } from '../../src/app';
 import { buildRegistry } from '../../representations/registry';
 import type { Registry } from '../../representations/registry';
 import { createApp } from '../../src/app';
-import type { Services } from '../../src/app';
+import type { AppDeps, Services } from '../../src/app';
 import { DEFAULT_RATE_LIMITS } from '../../src/config';
 import { createClickRecorder } from '../../src/domain/clicks';
 import type { ClickRecorder } from '../../src/domain/clicks';
@@ -36,7 +36,7 @@ export interface TestApp {
 }
 
 /** A real app on a real SQLite file in a fresh temporary folder, seeded with the demo data at FIXED_NOW. */
-export async function createTestApp(options: { now?: () => Date; seed?: boolean; services?: (store: Store) => Partial<Services>; budgetMs?: number; log?: (message: string, err: unknown) => void; rateLimits?: Partial<RateLimitOptions> } = {}): Promise<TestApp> {
+export async function createTestApp(options: { now?: () => Date; seed?: boolean; services?: (store: Store) => Partial<Services>; budgetMs?: number; log?: (message: string, err: unknown) => void; rateLimits?: Partial<RateLimitOptions>; config?: Partial<AppDeps['config']> } = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'facet-test-'));
   const store = createSqliteStore(dataDir);
   if (options.seed !== false) {
@@ -46,7 +46,7 @@ export async function createTestApp(options: { now?: () => Date; seed?: boolean;
   const registry = buildRegistry();
   const clicks = createClickRecorder(store.clicks, { flushMs: 60_000, onError: (err) => { throw err; } });
   const app = createApp({
-    config: { ...TEST_CONFIG, dashboardBudgetMs: options.budgetMs ?? TEST_CONFIG.dashboardBudgetMs },
+    config: { ...TEST_CONFIG, dashboardBudgetMs: options.budgetMs ?? TEST_CONFIG.dashboardBudgetMs, ...options.config },
     services: options.services?.(store),
     rateLimits: { ...DEFAULT_RATE_LIMITS, ...options.rateLimits },
     store,

@@ -43,7 +43,8 @@ export function createChooser(offers: readonly VendorType[]): Chooser {
 export function negotiated(offers: readonly VendorType[]): RequestHandler {
   const choose = createChooser(offers);
   return function negotiateRepresentation(req, res, next) {
-    res.setHeader('Vary', VARY);
+    // The app may have set a wider Vary for /api (Origin, with CORS); never narrow it.
+    if (!res.hasHeader('Vary')) res.setHeader('Vary', VARY);
     checkAcceptRanges(req.headers.accept);
     const state = stateOf(res);
     const defaultType = defaultRepresentation({

@@ -9,7 +9,9 @@ import { HOT_READ_TTL_MS } from '../../store/hot-read-cache';
 import { negotiated } from '../negotiation/middleware';
 import { HttpError } from '../problems';
 import { prepareComputed, servePrepared } from '../respond';
-import type { PreparedAnswer } from '../respond';
+import type { AnswerOptions, PreparedAnswer } from '../respond';
+import { fieldsQuery, selectedFields } from '../sparse';
+import type { SparseAnswers } from '../sparse';
 import { chosenType, requireKey, requirePrincipal } from '../state';
 import { methodNotAllowed } from './method-not-allowed';
 
@@ -38,7 +40,7 @@ export interface DashboardAnswers {
  * store's hot reads may be stale (HOT_READ_TTL_MS) and no write of this process changed the data:
  * a dashboard costs one fan-out per user and second, not one per request.
  */
-export function createDashboardAnswers(deps: { dashboard: DashboardService; registry: Registry; ctx: () => ShapeContext; dataVersion?: () => number }): DashboardAnswers {
+export function createDashboardAnswers(deps: { dashboard: DashboardService; registry: Registry; ctx: () => ShapeContext; dataVersion?: () => number; answerOptions?: AnswerOptions }): DashboardAnswers {
   const reps = deps.registry.resource('dashboard');
   const { dataVersion } = deps;
   const kept = dataVersion
@@ -57,7 +59,7 @@ export function createDashboardAnswers(deps: { dashboard: DashboardService; regi
       const data = analyticsDays === null
         ? await deps.dashboard.summary(userId, links)
         : await deps.dashboard.full(userId, links, analyticsDays);
-      const answer = prepareComputed({ type, body: reps.get(type).shape(data, deps.ctx()), path: '/api/dashboard', offers: reps.offers });
+      const answer = prepareComputed({ type, body: reps.get(type).shape(data, deps.ctx()), path: '/api/dashboard', offers: reps.offers }, deps.answerOptions);
       // A degraded dashboard is never kept: the next request tries the failed sections again.
       if (version !== undefined && data.degraded.length === 0) kept?.set(`${userId} ${type}`, { answer, version });
       return answer;
@@ -66,14 +68,15 @@ export function createDashboardAnswers(deps: { dashboard: DashboardService; regi
 }
 
 /** `GET /api/dashboard`: the mobile summary, or the full web dashboard fanned out to the services. */
-export function createDashboardRouter(answers: DashboardAnswers): Router {
+export function createDashboardRouter(answers: DashboardAnswers, deps: { registry: Registry; sparse: SparseAnswers }): Router {
   const router = Router();
   router
     .route('/api/dashboard')
-    .get(requireKey, userKeysOnly, negotiated(answers.offers), async function getDashboard(req, res) {
+    .get(requireKey, userKeysOnly, negotiated(answers.offers), fieldsQuery(deps.registry.resource('dashboard')), async function getDashboard(req, res) {
       const userId = requirePrincipal(res).userId;
       const type = chosenType(res);
-      servePrepared(req, res, answers.peek(userId, type) ?? await answers.build(userId, type));
+      const whole = answers.peek(userId, type) ?? await answers.build(userId, type);
+      servePrepared(req, res, deps.sparse.select(whole, selectedFields(res)));
     })
     .all(methodNotAllowed('GET, HEAD'));
   return router;

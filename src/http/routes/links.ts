@@ -13,7 +13,10 @@ import { readBody, MAX_BODY_BYTES } from '../body';
 import { ifMatchPasses } from '../conditional';
 import { negotiated } from '../negotiation/middleware';
 import { HttpError } from '../problems';
-import { alternatesHeader, prepareAnswer, sendComputed, servePrepared } from '../respond';
+import { alternatesHeader, prepareAnswer, prepareComputed, servePrepared } from '../respond';
+import type { AnswerOptions } from '../respond';
+import { fieldsQuery, selectedFields } from '../sparse';
+import type { SparseAnswers } from '../sparse';
 import type { LinkCards } from '../link-card';
 import { chosenType, requireKey, requirePrincipal } from '../state';
 import { methodNotAllowed } from './method-not-allowed';
@@ -25,6 +28,8 @@ export interface LinksRouteDeps {
   cards: LinkCards;
   baseUrl: string;
   now: () => Date;
+  sparse: SparseAnswers;
+  answerOptions?: AnswerOptions;
 }
 
 const MAX_PAGE_SIZE = 100;
@@ -50,6 +55,7 @@ export function createLinksRouter(deps: LinksRouteDeps): Router {
     const type = chosenType(res);
     const card = cards.answer(link, type);
     const answer = prepareAnswer({
+      ...deps.answerOptions,
       type,
       etag: card.etag,
       cacheControl: PRIVATE,
@@ -72,20 +78,21 @@ export function createLinksRouter(deps: LinksRouteDeps): Router {
 
   router
     .route('/api/links')
-    .get(requireKey, negotiated(pageReps.offers), async function listLinks(req, res) {
+    .get(requireKey, negotiated(pageReps.offers), fieldsQuery(pageReps), async function listLinks(req, res) {
       const principal = requirePrincipal(res);
       const type = chosenType(res);
       const { cursor, limit } = pagingQuery(req, pageReps.get(type).needs.pageSize);
       const page = await links.list(principal.userId, limit, cursor);
       const query = (c: string | null) => `${baseUrl}/api/links${toQuery({ cursor: c, limit: req.query.limit ? String(limit) : null })}`;
       const next = page.nextCursor === null ? null : query(page.nextCursor);
-      sendComputed(req, res, {
+      const whole = prepareComputed({
         type,
         body: pageReps.get(type).shape({ page, pageSize: limit, self: query(cursor), next }, ctx()),
         path: '/api/links',
         offers: pageReps.offers,
         link: next === null ? undefined : `<${next}>; rel="next"`,
-      });
+      }, deps.answerOptions);
+      servePrepared(req, res, deps.sparse.select(deps.sparse.keep(whole), selectedFields(res)));
     })
     .post(requireKey, negotiated(linkReps.offers), rawBody, async function createLink(req, res) {
       const principal = requirePrincipal(res);
@@ -98,9 +105,9 @@ export function createLinksRouter(deps: LinksRouteDeps): Router {
 
   router
     .route('/api/links/:code')
-    .get(negotiated(linkReps.offers), async function getLinkCard(req, res) {
+    .get(negotiated(linkReps.offers), fieldsQuery(linkReps), async function getLinkCard(req, res) {
       const link = await links.get(codeParam(req));
-      servePrepared(req, res, cards.answer(link, chosenType(res)));
+      servePrepared(req, res, deps.sparse.select(cards.answer(link, chosenType(res)), selectedFields(res)));
     })
     .patch(requireKey, negotiated(linkReps.offers), rawBody, async function updateLink(req, res) {
       const principal = requirePrincipal(res);
