@@ -2,78 +2,42 @@ import { createHash } from 'node:crypto';
 import Ajv2020 from 'ajv/dist/2020';
 import type { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { FULL, PARTNER_V3, SUMMARY } from './media-types';
-import { SCHEMA_FILES } from './schema-files';
+import { PARTNER_V3 } from './media-types';
 import { fingerprintSources } from './source-fingerprint';
 import type { VendorType } from './media-types';
-import type { ShapeContext } from './context';
-import type { Link } from '../src/domain/types';
-import type { LinkPage } from './link-page/page';
-import { shapeLinkFull } from './link/full';
-import { shapeLinkSummary } from './link/summary';
-import { shapeLinkPartnerV3 } from './link/partner-v3';
-import { shapeLinkPageFull } from './link-page/full';
-import { shapeLinkPageSummary } from './link-page/summary';
-import { shapeLinkPagePartnerV3 } from './link-page/partner-v3';
-import type { LinkStats } from '../src/domain/analytics';
-import type { Dashboard } from '../src/domain/dashboard';
-import type { Team } from '../src/domain/types';
-import type { MeEntity } from './me/me';
-import { shapeLinkStatsFull } from './link-stats/full';
-import { shapeLinkStatsSummary } from './link-stats/summary';
-import { shapeLinkStatsPartnerV3 } from './link-stats/partner-v3';
-import { shapeMeFull } from './me/full';
-import { shapeMeSummary } from './me/summary';
-import { shapeMePartnerV3 } from './me/partner-v3';
-import { shapeTeamFull } from './team/full';
-import { shapeTeamSummary } from './team/summary';
-import { shapeDashboardFull } from './dashboard/full';
-import { shapeDashboardSummary } from './dashboard/summary';
+import { OTHER_SCHEMA_FILES } from './schema-files';
+import { schemaFieldPaths } from './fields';
+import type { RefResolver } from './fields';
+import type { RepresentationDefinition, ResourceDefinition } from './definition';
+import { dashboard } from './dashboard';
+import { link } from './link';
+import { linkPage } from './link-page';
+import { linkStats } from './link-stats';
+import { me } from './me';
+import { team } from './team';
 
-
-export { SCHEMA_FILES };
+export type { RepresentationDefinition };
 
 /** Base URI the schema files are keyed under (they are served at `/representations/<file>`). */
 const SCHEMA_BASE = 'https://facet.example/representations/';
 
-/** One representation of a resource: its media type, schema file and pure shaping function. */
-export interface RepresentationDefinition<E> {
-  type: VendorType;
-  schema: string;
-  shape: (entity: E, ctx: ShapeContext) => unknown;
-}
-
-/** The registry: per resource its representations, the default (full) first. */
+/**
+ * The registry: per resource (a folder of representations/ whose index.ts lists them) its
+ * representations, the default (full) first. A representation is added in its folder alone.
+ */
 export const DEFINITIONS = {
-  link: [
-    { type: FULL, schema: 'link/full.schema.json', shape: shapeLinkFull },
-    { type: SUMMARY, schema: 'link/summary.schema.json', shape: shapeLinkSummary },
-    { type: PARTNER_V3, schema: 'link/partner-v3.schema.json', shape: shapeLinkPartnerV3 },
-  ] as RepresentationDefinition<Link>[],
-  'link-page': [
-    { type: FULL, schema: 'link-page/full.schema.json', shape: shapeLinkPageFull },
-    { type: SUMMARY, schema: 'link-page/summary.schema.json', shape: shapeLinkPageSummary },
-    { type: PARTNER_V3, schema: 'link-page/partner-v3.schema.json', shape: shapeLinkPagePartnerV3 },
-  ] as RepresentationDefinition<LinkPage>[],
-  'link-stats': [
-    { type: FULL, schema: 'link-stats/full.schema.json', shape: shapeLinkStatsFull },
-    { type: SUMMARY, schema: 'link-stats/summary.schema.json', shape: shapeLinkStatsSummary },
-    { type: PARTNER_V3, schema: 'link-stats/partner-v3.schema.json', shape: shapeLinkStatsPartnerV3 },
-  ] as RepresentationDefinition<LinkStats>[],
-  me: [
-    { type: FULL, schema: 'me/full.schema.json', shape: shapeMeFull },
-    { type: SUMMARY, schema: 'me/summary.schema.json', shape: shapeMeSummary },
-    { type: PARTNER_V3, schema: 'me/partner-v3.schema.json', shape: shapeMePartnerV3 },
-  ] as RepresentationDefinition<MeEntity>[],
-  // Teams and the dashboard are first-party only: partner.v3 answers 406.
-  team: [
-    { type: FULL, schema: 'team/full.schema.json', shape: shapeTeamFull },
-    { type: SUMMARY, schema: 'team/summary.schema.json', shape: shapeTeamSummary },
-  ] as RepresentationDefinition<Team>[],
-  dashboard: [
-    { type: FULL, schema: 'dashboard/full.schema.json', shape: shapeDashboardFull },
-    { type: SUMMARY, schema: 'dashboard/summary.schema.json', shape: shapeDashboardSummary },
-  ] as RepresentationDefinition<Dashboard>[],
+  link,
+  'link-page': linkPage,
+  'link-stats': linkStats,
+  me,
+  team,
+  dashboard,
+};
+
+/** Every JSON Schema file, keyed by its path under representations/ (the path openapi.yaml uses). */
+export const SCHEMA_FILES: Record<string, object> = {
+  ...Object.fromEntries(Object.values(DEFINITIONS).flatMap((defs: ResourceDefinition<never, unknown>) => defs.map((d) => [d.schema, d.document]))),
+  ...OTHER_SCHEMA_FILES,
 };
 
 /** Schemas of request bodies and of problem details, by purpose. */
@@ -86,28 +50,41 @@ export const OTHER_SCHEMAS = {
 } as const;
 
 export type ResourceName = keyof typeof DEFINITIONS;
-type EntityOf<R extends ResourceName> = (typeof DEFINITIONS)[R] extends RepresentationDefinition<infer E>[] ? E : never;
+type EntityOf<R extends ResourceName> = (typeof DEFINITIONS)[R] extends ResourceDefinition<infer E, unknown> ? E : never;
+type NeedsOf<R extends ResourceName> = (typeof DEFINITIONS)[R] extends ResourceDefinition<never, infer N> ? N : never;
 
 /** A compiled representation. */
-export interface Representation<E> extends RepresentationDefinition<E> {
+export interface Representation<E, N = unknown> extends RepresentationDefinition<E, N> {
   resource: ResourceName;
   validate: ValidateFunction;
+  /** The paths `?fields=` may name, from the schema; null: the representation takes no `fields`. */
+  fields: ReadonlySet<string> | null;
 }
 
 /** A resource's compiled representations and its offer list for negotiation. */
-export interface ResourceRepresentations<E> {
+export interface ResourceRepresentations<E, N = unknown> {
   name: ResourceName;
   offers: VendorType[];
-  get(type: VendorType): Representation<E>;
+  get(type: VendorType): Representation<E, N>;
 }
 
 /** The compiled registry the service runs on. */
 export interface Registry {
-  resource<R extends ResourceName>(name: R): ResourceRepresentations<EntityOf<R>>;
+  resource<R extends ResourceName>(name: R): ResourceRepresentations<EntityOf<R>, NeedsOf<R>>;
   validator(schemaFile: string): ValidateFunction;
   schemas: Record<string, object>;
   /** Changes when any file under representations/ (shaper, helper, schema) changes; part of every ETag. */
   fingerprint: string;
+}
+
+/** Resolves a relative `$ref` between schema files the way ajv does (by their served URLs). */
+function resolveIn(schemas: Record<string, object>): RefResolver {
+  return (ref, from) => {
+    const file = new URL(ref, SCHEMA_BASE + from).href.slice(SCHEMA_BASE.length);
+    const schema = schemas[file];
+    if (ref.includes('#') || !schema) throw new Error(`${from}: $ref ${ref} does not name a schema file`);
+    return { file, schema };
+  };
 }
 
 /**
@@ -116,7 +93,7 @@ export interface Registry {
  */
 export function buildRegistry(
   schemas: Record<string, object> = SCHEMA_FILES,
-  definitions: Record<ResourceName, RepresentationDefinition<never>[]> = DEFINITIONS,
+  definitions: Record<ResourceName, ResourceDefinition<never, unknown>> = DEFINITIONS,
   options: { sourceDir?: string } = {},
 ): Registry {
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false });
@@ -133,13 +110,16 @@ export function buildRegistry(
     validators.set(file, validate);
     hash.update(file).update(JSON.stringify(schema));
   }
-  const resources = new Map<ResourceName, ResourceRepresentations<unknown>>();
-  for (const [name, defs] of Object.entries(definitions) as [ResourceName, RepresentationDefinition<never>[]][]) {
-    const compiled = new Map<VendorType, Representation<unknown>>();
+  const resources = new Map<ResourceName, ResourceRepresentations<never, unknown>>();
+  for (const [name, defs] of Object.entries(definitions) as [ResourceName, ResourceDefinition<never, unknown>][]) {
+    const compiled = new Map<VendorType, Representation<never, unknown>>();
     for (const def of defs) {
       const validate = validators.get(def.schema);
       if (!validate) throw new Error(`representation ${name} ${def.type} names unknown schema ${def.schema}`);
-      compiled.set(def.type, { ...def, resource: name, validate } as Representation<unknown>);
+      // A frozen contract has no variants: partner.v3 is answered whole or not at all.
+      const fields = def.type === PARTNER_V3 ? null : new Set(schemaFieldPaths(schemas[def.schema]!, def.schema, resolveIn(schemas)));
+      compiled.set(def.type, { ...def, resource: name, validate, fields } satisfies Representation<never, unknown>);
+      hash.update(JSON.stringify(def.needs));
     }
     resources.set(name, {
       name,
@@ -152,6 +132,7 @@ export function buildRegistry(
     });
   }
   return {
+    // The one cast: the map holds every resource; DEFINITIONS' type says which entity each takes.
     resource: (name) => resources.get(name) as never,
     validator(file) {
       const v = validators.get(file);

@@ -42,29 +42,34 @@ export function createApp(deps: AppDeps): FacetApp {
     next();
   });
   app.use(limitRequestTarget);
-  app.use(createMetaRouter({ registry, store, openapi: parts.openapi, metrics: parts.metrics, metricsToken: deps.config.metricsToken }));
-  app.use(createDocsRouter(bundleOpenApi(parts.openapi.toString(), registry.schemas)));
+  const { compressMinBytes } = deps.config;
+  app.use(createMetaRouter({ registry, store, openapi: parts.openapi, metrics: parts.metrics, metricsToken: deps.config.metricsToken, compressMinBytes }));
+  app.use(createDocsRouter(bundleOpenApi(parts.openapi.toString(), registry.schemas), { compressMinBytes }));
   // Every /api resource is negotiated, so every answer there — a 401 before negotiation included —
-  // tells caches what it depends on.
+  // tells caches what it depends on (Origin too, when CORS grants depend on it).
   app.use('/api', function varyOnApi(_req, res, next) {
-    varyOnNegotiation(res);
+    varyOnNegotiation(res, parts.errorVary);
     next();
   });
   // Only the API authenticates: a short link keeps working for a client holding a stale key.
   app.use('/api', parts.auth.middleware);
   app.use(parts.limiter.middleware); // writes; visits are counted by the redirect route itself
-  app.use(createStatsRouter({ links: services.links, analytics: services.analytics, registry, ctx }));
-  app.use(createLinksRouter({ links: services.links, registry, cards: parts.cards, card: routes.card, baseUrl: deps.config.publicBaseUrl, now: parts.now }));
-  app.use(createAccountRouter({ users: services.users, registry, ctx }));
+  const { sparse, answerOptions } = parts;
+  app.use(createStatsRouter({ links: services.links, analytics: services.analytics, registry, ctx, sparse, answerOptions }));
+  app.use(createLinksRouter({ links: services.links, registry, cards: parts.cards, card: routes.card, baseUrl: deps.config.publicBaseUrl, now: parts.now, sparse, answerOptions }));
+  app.use(createAccountRouter({ users: services.users, registry, ctx, sparse, answerOptions }));
   app.use(createDashboardRouter(routes.dashboard));
   app.use(createRedirectRouter(routes.redirect));
   app.use(notFoundHandler);
   app.use(createErrorHandler(parts.answerFailure));
 
-  const fastPath = deps.fastPath === false ? () => false : createFastPath({ ...routes, auth: parts.auth, observer: parts.observer, answerFailure: parts.answerFailure });
+  const fastPath = deps.fastPath === false ? () => false : createFastPath({ ...routes, auth: parts.auth, observer: parts.observer, answerFailure: parts.answerFailure, vary: parts.errorVary });
   return Object.assign(function facet(req: IncomingMessage, res: ServerResponse) {
     // Nothing a request does escapes the listener: a synchronous throw is answered like a rejection.
     try {
+      // CORS first, whichever way the request is answered: a preflight is answered here, an
+      // allowed origin's grant is set before the answer's own headers.
+      if (parts.cors.handle(req, res)) return;
       if (!fastPath(req, res)) app(req, res);
     } catch (err) {
       parts.answerFailure(req, res, err, (req.url ?? '/').split('?')[0]!);

@@ -18,6 +18,12 @@ import type { Logger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
 import type { Metrics } from './observability/metrics';
 import { createAuthenticator } from './http/auth';
+import { createCors } from './http/cors';
+import type { Cors } from './http/cors';
+import { answerVary } from './http/respond';
+import type { AnswerOptions } from './http/respond';
+import { createSparseAnswers } from './http/sparse';
+import type { SparseAnswers } from './http/sparse';
 import type { Authenticator } from './http/auth';
 import { createFailureAnswer } from './http/error-handler';
 import type { AnswerFailure } from './http/error-handler';
@@ -42,7 +48,8 @@ export interface Services {
 
 /** Everything the app is built from; tests pass their own. */
 export interface AppDeps {
-  config: Pick<Config, 'publicBaseUrl' | 'representationCacheBytes' | 'publicMaxAgeSeconds' | 'countryHeader' | 'dashboardBudgetMs'> & Partial<Pick<Config, 'metricsToken'>>;
+  config: Pick<Config, 'publicBaseUrl' | 'representationCacheBytes' | 'publicMaxAgeSeconds' | 'countryHeader' | 'dashboardBudgetMs'>
+    & Partial<Pick<Config, 'metricsToken' | 'corsOrigins' | 'compressMinBytes'>>;
   store: Store;
   registry: Registry;
   clicks: ClickRecorder;
@@ -72,6 +79,12 @@ export interface Parts {
   limiter: RateLimiter;
   cards: LinkCards;
   answerFailure: AnswerFailure;
+  cors: Cors;
+  /** Vary and compression threshold of every prepared answer. */
+  answerOptions: AnswerOptions;
+  /** `Vary` of /api answers that are not prepared (errors): no Accept-Encoding, a problem is never compressed. */
+  errorVary: string;
+  sparse: SparseAnswers;
   /** The hot routes: one object each, registered with Express and dispatched to directly. */
   routes: { card: HotRoute; dashboard: HotRoute; redirect: HotRoute };
 }
@@ -96,7 +109,11 @@ export function composeParts(deps: AppDeps): Parts {
   const auth = createAuthenticator(store.keys);
   // A key revoked on any instance (announced by a shared store) stops working here at once.
   store.subscribe?.((change) => { if (change.kind === 'accounts' || change.kind === 'unknown') auth.forget(); });
+  const cors = createCors(config.corsOrigins ?? []);
+  const answerOptions: AnswerOptions = { vary: answerVary(cors.enabled), compressMinBytes: config.compressMinBytes };
+  const sparse = createSparseAnswers({ cacheBytes: config.representationCacheBytes });
   const cards = createLinkCards({
+    answerOptions,
     registry,
     baseUrl,
     publicMaxAge: config.publicMaxAgeSeconds,
@@ -121,9 +138,13 @@ export function composeParts(deps: AppDeps): Parts {
     limiter,
     cards,
     answerFailure: createFailureAnswer(log),
+    cors,
+    answerOptions,
+    errorVary: answerVary(cors.enabled, false),
+    sparse,
     routes: {
-      card: createCardRoute({ links: services.links, cards }),
-      dashboard: createDashboardRoute(createDashboardAnswers({ dashboard, registry, ctx, dataVersion })),
+      card: createCardRoute({ links: services.links, cards, registry, sparse }),
+      dashboard: createDashboardRoute(createDashboardAnswers({ dashboard, registry, ctx, dataVersion, answerOptions }), { registry, sparse }),
       redirect: createRedirectRoute({ links: services.links, follow, limiter, now }),
     },
   };

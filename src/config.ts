@@ -1,3 +1,4 @@
+import { DEFAULT_COMPRESS_MIN_BYTES } from './http/encoding/compress';
 import { LOG_LEVELS } from './observability/logger';
 
 /** Service configuration, read once from the environment and validated. */
@@ -42,6 +43,10 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Bearer token `/metrics` requires; open when unset. */
   metricsToken: string | undefined;
+  /** Origins (`scheme://host[:port]`) whose browser apps may call /api (CORS); none by default. */
+  corsOrigins: string[];
+  /** Bodies shorter than this many bytes are never compressed. */
+  compressMinBytes: number;
 }
 
 /** Rate limits of writes and redirects (src/http/rate-limit.ts): requests per fixed window; 0 turns a limit off. */
@@ -123,6 +128,23 @@ function timeouts(env: NodeJS.ProcessEnv): { headersTimeoutMs: number; requestTi
   return { headersTimeoutMs, requestTimeoutMs };
 }
 
+function origins(raw: string | undefined): string[] {
+  const list = (raw ?? '').split(',').map((o) => o.trim()).filter((o) => o !== '');
+  for (const origin of list) {
+    let url: URL | undefined;
+    try {
+      url = new URL(origin);
+    } catch {
+      url = undefined;
+    }
+    // Browsers send an origin serialised (RFC 6454 §6.2): compared byte for byte, so it must be written that way.
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== origin) {
+      throw new ConfigError(`CORS_ORIGINS must list origins written as scheme://host[:port] (lower case, no path or trailing slash), got "${origin}"`);
+    }
+  }
+  return [...new Set(list)];
+}
+
 /** Reads and validates the configuration; throws ConfigError naming the bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = integer(env, 'PORT', 3000, 0, 65535);
@@ -161,5 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxConnections: integer(env, 'MAX_CONNECTIONS', 4096, 1, 1_000_000),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 1, 600_000),
     metricsToken: metricsToken(env.METRICS_TOKEN),
+    corsOrigins: origins(env.CORS_ORIGINS),
+    compressMinBytes: integer(env, 'COMPRESS_MIN_BYTES', DEFAULT_COMPRESS_MIN_BYTES, 0, 2 ** 31),
   };
 }

@@ -29,6 +29,14 @@ describe('loadConfig()', () => {
     [{ SHUTDOWN_TIMEOUT_MS: 'soon' }, /SHUTDOWN_TIMEOUT_MS/],
     [{ METRICS_TOKEN: 'short' }, /METRICS_TOKEN/],
     [{ METRICS_TOKEN: 'has spaces in it, sixteen+' }, /METRICS_TOKEN/],
+    [{ CORS_ORIGINS: 'https://app.example.com/' }, /CORS_ORIGINS.*"https:\/\/app\.example\.com\/"/],
+    [{ CORS_ORIGINS: 'https://app.example.com/dashboard' }, /CORS_ORIGINS/],
+    [{ CORS_ORIGINS: 'app.example.com' }, /CORS_ORIGINS/],
+    [{ CORS_ORIGINS: 'ftp://app.example.com' }, /CORS_ORIGINS/],
+    [{ CORS_ORIGINS: 'https://App.Example.com' }, /CORS_ORIGINS/],
+    [{ CORS_ORIGINS: 'https://app.example.com:443' }, /CORS_ORIGINS/],
+    [{ CORS_ORIGINS: '*' }, /CORS_ORIGINS/],
+    [{ COMPRESS_MIN_BYTES: '-1' }, /COMPRESS_MIN_BYTES/],
   ])('stops on a bad value %p with a message naming it', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
@@ -42,6 +50,17 @@ describe('loadConfig()', () => {
 
   it('never echoes a DATABASE_URL, which may hold a password', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://facet:hunter2@localhost/facet' })).not.toThrow(/hunter2/);
+  });
+
+  it('lists no CORS origin by default and reads a comma-separated list of exact origins', () => {
+    expect(loadConfig({}).corsOrigins).toEqual([]);
+    expect(loadConfig({ CORS_ORIGINS: ' https://app.example.com, http://localhost:5173,,https://app.example.com' }).corsOrigins)
+      .toEqual(['https://app.example.com', 'http://localhost:5173']);
+  });
+
+  it('compresses bodies from 1 KB by default, configurable by COMPRESS_MIN_BYTES', () => {
+    expect(loadConfig({}).compressMinBytes).toBe(1024);
+    expect(loadConfig({ COMPRESS_MIN_BYTES: '0' }).compressMinBytes).toBe(0);
   });
 
   it('never seeds demo keys in production by default', () => {

@@ -1,6 +1,10 @@
 import type { Dashboard } from '../../src/domain/dashboard';
 import type { ShapeContext } from '../context';
 import { shapeLinkFull } from '../link/full';
+import { FULL } from '../media-types';
+import type { RepresentationDefinition } from '../definition';
+import document from './full.schema.json';
+import type { DashboardNeeds } from './needs';
 
 /** Full dashboard: profile, teams, links with 30-day analytics; degraded sections are null and named. */
 export function shapeDashboardFull(d: Dashboard, ctx: ShapeContext) {
@@ -20,3 +24,12 @@ export function shapeDashboardFull(d: Dashboard, ctx: ShapeContext) {
     degraded: [...d.degraded],
   };
 }
+
+/** dashboard as full: registered by ./index.ts. */
+export const dashboardFull = {
+  type: FULL,
+  schema: 'dashboard/full.schema.json',
+  document,
+  shape: shapeDashboardFull,
+  needs: { links: 50, analyticsDays: 30 },
+} satisfies RepresentationDefinition<Dashboard, DashboardNeeds>;

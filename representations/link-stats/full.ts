@@ -1,6 +1,10 @@
 import type { ShapeContext } from '../context';
 import { asList } from './stats';
 import type { LinkStatsEntity } from './stats';
+import { FULL } from '../media-types';
+import type { RepresentationDefinition } from '../definition';
+import document from './full.schema.json';
+import type { LinkStatsNeeds } from './needs';
 
 /** Full stats: 30 days by day, country, device class and referrer host. */
 export function shapeLinkStatsFull(stats: LinkStatsEntity, _ctx: ShapeContext) {
@@ -14,3 +18,12 @@ export function shapeLinkStatsFull(stats: LinkStatsEntity, _ctx: ShapeContext) {
     referrers: asList(stats.referrers, 'referrer'),
   };
 }
+
+/** link-stats as full: registered by ./index.ts. */
+export const linkStatsFull = {
+  type: FULL,
+  schema: 'link-stats/full.schema.json',
+  document,
+  shape: shapeLinkStatsFull,
+  needs: { days: 30 },
+} satisfies RepresentationDefinition<LinkStatsEntity, LinkStatsNeeds>;

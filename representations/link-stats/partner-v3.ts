@@ -1,5 +1,9 @@
 import type { ShapeContext } from '../context';
 import type { LinkStatsEntity } from './stats';
+import { PARTNER_V3 } from '../media-types';
+import type { RepresentationDefinition } from '../definition';
+import document from './partner-v3.schema.json';
+import type { LinkStatsNeeds } from './needs';
 
 /** Frozen partner.v3 stats: daily counts and devices as MOBILE, DESKTOP, OTHER (tablet, bot and the rest are OTHER). */
 export function shapeLinkStatsPartnerV3(stats: LinkStatsEntity, _ctx: ShapeContext) {
@@ -16,3 +20,12 @@ export function shapeLinkStatsPartnerV3(stats: LinkStatsEntity, _ctx: ShapeConte
     devices,
   };
 }
+
+/** link-stats as partner.v3: registered by ./index.ts. */
+export const linkStatsPartnerV3 = {
+  type: PARTNER_V3,
+  schema: 'link-stats/partner-v3.schema.json',
+  document,
+  shape: shapeLinkStatsPartnerV3,
+  needs: { days: 30 },
+} satisfies RepresentationDefinition<LinkStatsEntity, LinkStatsNeeds>;

@@ -1,5 +1,8 @@
 import type { Link } from '../../src/domain/types';
 import type { ShapeContext } from '../context';
+import { FULL } from '../media-types';
+import type { RepresentationDefinition } from '../definition';
+import document from './full.schema.json';
 
 /** Full link: every field the web dashboard shows, ISO-8601 times, navigation links. */
 export function shapeLinkFull(link: Link, ctx: ShapeContext) {
@@ -21,3 +24,12 @@ export function shapeLinkFull(link: Link, ctx: ShapeContext) {
     },
   };
 }
+
+/** link as full: registered by ./index.ts. */
+export const linkFull = {
+  type: FULL,
+  schema: 'link/full.schema.json',
+  document,
+  shape: shapeLinkFull,
+  needs: {},
+} satisfies RepresentationDefinition<Link>;

@@ -18,6 +18,8 @@ export interface FastPathDeps {
   auth: Authenticator;
   observer: RequestObserver;
   answerFailure: AnswerFailure;
+  /** `Vary` of every /api answer before the route's own (see varyOnNegotiation). */
+  vary: string;
 }
 
 /** Answers a request and returns true, or returns false having touched nothing (Express answers it). */
@@ -43,7 +45,7 @@ const PLAIN_SEGMENT = /^[A-Za-z0-9_-]+$/;
  * `next()`, more than everything these answers need.
  */
 export function createFastPath(deps: FastPathDeps): FastPath {
-  const { card, dashboard, redirect, auth, observer, answerFailure } = deps;
+  const { card, dashboard, redirect, auth, observer, answerFailure, vary } = deps;
 
   function run(route: HotRoute, req: IncomingMessage, res: ServerResponse, param: string, path: string): void {
     const started = performance.now();
@@ -55,7 +57,7 @@ export function createFastPath(deps: FastPathDeps): FastPath {
     };
     try {
       commonHeaders(res);
-      if (route.api) varyOnNegotiation(res);
+      if (route.api) varyOnNegotiation(res, vary);
       const principal = route.api ? auth.authenticate(req.headers.authorization) : null;
       const answered = andThen(principal, (found) => {
         label = route.label;

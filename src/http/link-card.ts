@@ -6,7 +6,7 @@ import type { Registry } from '../../representations/registry';
 import { isExpired } from '../domain/links';
 import type { Link } from '../domain/types';
 import { alternatesHeader, prepareAnswer } from './respond';
-import type { PreparedAnswer } from './respond';
+import type { AnswerOptions, PreparedAnswer } from './respond';
 
 /** Link ETags and the prepared public card, shared by the card route and the edited-link answers. */
 export interface LinkCards {
@@ -25,6 +25,8 @@ export interface LinkCardDeps {
   /** Bytes of prepared cards kept; 0 keeps none (each request builds its card). */
   cacheBytes: number;
   observeCacheLookup?: (hit: boolean) => void;
+  /** Vary and compression threshold of the prepared cards. */
+  answerOptions?: AnswerOptions;
 }
 
 const VERSION_TAGS = 10_000;
@@ -61,6 +63,7 @@ export function createLinkCards(deps: LinkCardDeps): LinkCards {
   };
 
   const build = (link: Link, type: VendorType, key: string): PreparedAnswer => prepareAnswer({
+    ...deps.answerOptions,
     type,
     etag: `"${key}"`,
     cacheControl,

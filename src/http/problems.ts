@@ -6,6 +6,7 @@ export const PROBLEMS = {
   'malformed-json': { status: 400, title: 'Malformed JSON body' },
   'invalid-cursor': { status: 400, title: 'Invalid pagination cursor' },
   'invalid-query': { status: 400, title: 'Invalid query parameter' },
+  'invalid-fields': { status: 400, title: 'Invalid field selection' },
   'json-too-deep': { status: 400, title: 'JSON nested too deeply' },
   'too-many-accept-ranges': { status: 400, title: 'Accept header over its limits' },
   unauthorized: { status: 401, title: 'Authentication required' },

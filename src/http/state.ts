@@ -1,4 +1,5 @@
 import type { RequestHandler, Response } from 'express';
+import type { FieldSelection } from '../../representations/fields';
 import type { VendorType } from '../../representations/media-types';
 import type { Principal } from '../domain/types';
 import { HttpError } from './problems';
@@ -7,12 +8,14 @@ import { HttpError } from './problems';
 interface RequestState {
   principal: Principal | null;
   type: VendorType | null;
+  /** The `?fields=` selection, read after negotiation; null: the whole representation. */
+  fields: FieldSelection | null;
 }
 
 /** The request's state, created on first use. */
 export function stateOf(res: Response): RequestState {
   const locals = res.locals as { facet?: RequestState };
-  if (!locals.facet) locals.facet = { principal: null, type: null };
+  if (!locals.facet) locals.facet = { principal: null, type: null, fields: null };
   return locals.facet;
 }
 

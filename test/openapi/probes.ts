@@ -122,6 +122,12 @@ export const PROBES: Probe[] = [
     run: async (app) => send(request(app).get('/api/links').set('Authorization', user).set('If-None-Match', await etagOf(app, '/api/links', user))),
   },
   { op: 'GET /api/links', status: 400, when: 'for a limit over 100', run: (app) => send(request(app).get('/api/links?limit=101').set('Authorization', user)) },
+  { op: 'GET /api/links', status: 400, when: 'for fields naming an unknown member', run: (app) => send(request(app).get('/api/links?fields=items.secret').set('Authorization', user)) },
+  { op: 'GET /api/links/{code}', status: 400, when: 'for fields on partner.v3', run: (app) => send(request(app).get('/api/links/facet?fields=id').set('Accept', PARTNER_V3)) },
+  { op: 'GET /api/links/{code}/stats', status: 400, when: 'for fields naming an unknown member', run: (app) => send(request(app).get('/api/links/facet/stats?fields=nope').set('Authorization', user)) },
+  { op: 'GET /api/me', status: 400, when: 'for an empty fields', run: (app) => send(request(app).get('/api/me?fields=').set('Authorization', user)) },
+  { op: 'GET /api/teams/{id}', status: 400, when: 'for fields naming an unknown member', run: (app) => send(request(app).get('/api/teams/team_demo?fields=nope').set('Authorization', user)) },
+  { op: 'GET /api/dashboard', status: 400, when: 'for fields naming a member of another representation', run: (app) => send(request(app).get('/api/dashboard?fields=recentLinks').set('Authorization', user)) },
   { op: 'GET /api/links', status: 401, when: 'without a key', run: (app) => send(request(app).get('/api/links')) },
   { op: 'GET /api/links', status: 406, when: 'when only text/html is acceptable', run: (app) => send(request(app).get('/api/links').set('Authorization', user).set('Accept', 'text/html')) },
 

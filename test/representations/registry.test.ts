@@ -1,8 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { RepresentationDefinition } from '../../representations/definition';
+import { shapeLinkPageFull } from '../../representations/link-page/full';
 import { buildRegistry, DEFINITIONS, SCHEMA_FILES } from '../../representations/registry';
-import { FULL } from '../../representations/media-types';
+import { FULL, SUMMARY } from '../../representations/media-types';
+import type { Link } from '../../src/domain/types';
 
 const DRAFT_2020_12 = 'https://json-schema.org/draft/2020-12/schema';
 
@@ -75,5 +78,38 @@ describe('the representation registry', () => {
       expect(rep.validate(body)).toBe(true);
       expect(JSON.stringify(body)).not.toMatch(/usr_secret|"secret"/);
     }
+  });
+});
+
+describe('representation folders', () => {
+  const root = path.join(__dirname, '../../representations');
+
+  it('register every representation schema in a folder, and declare each with the schema file it names', () => {
+    const onDisk = fs.readdirSync(root, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && !['problem', 'link-input'].includes(d.name))
+      .flatMap((d) => fs.readdirSync(path.join(root, d.name)).filter((f) => f.endsWith('.schema.json')).map((f) => `${d.name}/${f}`));
+    const definitions: readonly RepresentationDefinition<never, unknown>[] = Object.values(DEFINITIONS).flat();
+    expect(definitions.map((d) => d.schema).sort()).toEqual([...onDisk].sort());
+    for (const def of definitions) expect(def.document).toEqual(JSON.parse(fs.readFileSync(path.join(root, def.schema), 'utf8')));
+  });
+
+  it('declare what their routes load next to the schema: page sizes, time windows, dashboard sizes', () => {
+    const registry = buildRegistry();
+    expect(registry.resource('link-page').offers.map((t) => registry.resource('link-page').get(t).needs.pageSize)).toEqual([50, 20, 25]);
+    expect(registry.resource('link-stats').get(FULL).needs.days).toBe(30);
+    expect(registry.resource('dashboard').get(FULL).needs).toEqual({ links: 50, analyticsDays: 30 });
+    expect(registry.resource('dashboard').get(SUMMARY).needs).toEqual({ links: 10, analyticsDays: null });
+  });
+
+  it('are type-checked: a shaper of another resource does not satisfy a definition (npm run typecheck)', () => {
+    const wrong = {
+      type: FULL,
+      schema: 'link/full.schema.json',
+      document: {},
+      // @ts-expect-error a page's shaping function cannot represent a link
+      shape: shapeLinkPageFull,
+      needs: {},
+    } satisfies RepresentationDefinition<Link>;
+    expect(wrong.type).toBe(FULL);
   });
 });

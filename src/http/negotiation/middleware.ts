@@ -11,9 +11,13 @@ import type { Negotiated } from './negotiate';
 /** Every negotiated response varies on these; the credential decides the default (partner pin). */
 export const VARY = 'Accept, X-Client-Platform, Authorization';
 
-/** Marks an answer as negotiated: every /api answer, a 401 before negotiation included, carries it. */
-export function varyOnNegotiation(res: ServerResponse): void {
-  res.setHeader('Vary', VARY);
+/**
+ * Marks an answer as negotiated: every /api answer, a 401 before negotiation included, carries it
+ * (`vary` adds Origin when CORS grants depend on it). A prepared answer replaces it with its own,
+ * which adds Accept-Encoding.
+ */
+export function varyOnNegotiation(res: ServerResponse, vary = VARY): void {
+  res.setHeader('Vary', vary);
 }
 
 const MEMO_ENTRIES = 256;

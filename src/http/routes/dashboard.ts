@@ -1,6 +1,5 @@
 import { Router } from 'express';
 import { LRUCache } from 'lru-cache';
-import { SUMMARY } from '../../../representations/media-types';
 import type { VendorType } from '../../../representations/media-types';
 import type { ShapeContext } from '../../../representations/context';
 import type { Registry } from '../../../representations/registry';
@@ -11,13 +10,12 @@ import type { HotRoute } from '../hot-route';
 import { createNegotiation } from '../negotiation/middleware';
 import { HttpError } from '../problems';
 import { prepareComputed, servePrepared } from '../respond';
-import type { PreparedAnswer } from '../respond';
+import type { AnswerOptions, PreparedAnswer } from '../respond';
+import { requestedFields } from '../sparse';
+import type { SparseAnswers } from '../sparse';
 import { principalRequired, stateOf } from '../state';
 import { methodNotAllowed } from './method-not-allowed';
 
-const RECENT_LINKS = 10;
-const FULL_LINKS = 50;
-const ANALYTICS_DAYS = 30;
 /** Bytes of prepared dashboards kept (a full one is about 25 KB). */
 const KEPT_BYTES = 8 * 2 ** 20;
 
@@ -44,7 +42,7 @@ export interface DashboardAnswers {
  * store's hot reads may be stale (HOT_READ_TTL_MS) and no write of this process changed the data:
  * a dashboard costs one fan-out per user and second, not one per request.
  */
-export function createDashboardAnswers(deps: { dashboard: DashboardService; registry: Registry; ctx: () => ShapeContext; dataVersion?: () => number }): DashboardAnswers {
+export function createDashboardAnswers(deps: { dashboard: DashboardService; registry: Registry; ctx: () => ShapeContext; dataVersion?: () => number; answerOptions?: AnswerOptions }): DashboardAnswers {
   const reps = deps.registry.resource('dashboard');
   const { dataVersion } = deps;
   const kept = dataVersion
@@ -59,10 +57,11 @@ export function createDashboardAnswers(deps: { dashboard: DashboardService; regi
     async build(userId, type) {
       const version = dataVersion?.();
       // Each representation loads only what it shows: the summary never touches analytics.
-      const data = type === SUMMARY
-        ? await deps.dashboard.summary(userId, RECENT_LINKS)
-        : await deps.dashboard.full(userId, FULL_LINKS, ANALYTICS_DAYS);
-      const answer = prepareComputed({ type, body: reps.get(type).shape(data, deps.ctx()), path: '/api/dashboard', offers: reps.offers });
+      const { links, analyticsDays } = reps.get(type).needs;
+      const data = analyticsDays === null
+        ? await deps.dashboard.summary(userId, links)
+        : await deps.dashboard.full(userId, links, analyticsDays);
+      const answer = prepareComputed({ type, body: reps.get(type).shape(data, deps.ctx()), path: '/api/dashboard', offers: reps.offers }, deps.answerOptions);
       // A degraded dashboard is never kept: the next request tries the failed sections again.
       if (version !== undefined && data.degraded.length === 0) kept?.set(`${userId} ${type}`, { answer, version });
       return answer;
@@ -70,21 +69,22 @@ export function createDashboardAnswers(deps: { dashboard: DashboardService; regi
   };
 }
 
-/** `GET /api/dashboard`: user keys only, negotiated, then the prepared dashboard or a fresh fan-out. */
-export function createDashboardRoute(answers: DashboardAnswers): HotRoute {
+/** `GET /api/dashboard`: user keys only, negotiated, `?fields=` read, then the prepared dashboard or a fresh fan-out. */
+export function createDashboardRoute(answers: DashboardAnswers, deps: { registry: Registry; sparse: SparseAnswers }): HotRoute {
   const negotiateRequest = createNegotiation(answers.offers);
+  const reps = deps.registry.resource('dashboard');
   return {
     label: '/api/dashboard',
     api: true,
     answer(req, res, _param, principal) {
       const user = userKeysOnly(principal);
       const type = negotiateRequest(req, user);
+      // Before any data is loaded: a bad selection costs no fan-out.
+      const fields = requestedFields(req, reps.get(type));
+      const serve = (whole: PreparedAnswer) => { servePrepared(req, res, deps.sparse.select(whole, fields)); };
       const kept = answers.peek(user.userId, type);
-      if (kept !== undefined) {
-        servePrepared(req, res, kept);
-        return;
-      }
-      return answers.build(user.userId, type).then((built) => { servePrepared(req, res, built); });
+      if (kept !== undefined) return serve(kept);
+      return answers.build(user.userId, type).then(serve);
     },
   };
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
+import fs from 'node:fs';
 import { Router, static as serveStatic } from 'express';
-import type { RequestHandler } from 'express';
+import { staticFile } from '../encoding/static-file';
 import { methodNotAllowed } from './method-not-allowed';
 
 /** The folder of the swagger-ui-dist package: its prebuilt bundle and stylesheet. */
@@ -34,22 +35,21 @@ const INIT = `window.ui = SwaggerUIBundle({
 });
 `;
 
+/** The two package files the page loads, read on first request and compressed once. */
+const ASSETS = { 'swagger-ui.css': 'text/css; charset=utf-8', 'swagger-ui-bundle.js': 'text/javascript; charset=utf-8' };
+
 /** `/docs`: Swagger UI from its npm package (served locally, no CDN) over the bundled openapi.yaml. */
-export function createDocsRouter(bundle: object): Router {
+export function createDocsRouter(bundle: object, options: { compressMinBytes?: number } = {}): Router {
   const spec = Buffer.from(JSON.stringify(bundle));
   const router = Router();
-  const send = (type: string, text: string | Buffer): RequestHandler => {
-    const body = Buffer.from(text);
-    return function serveDocsFile(_req, res) {
-      res.setHeader('Content-Type', type);
-      res.setHeader('Content-Length', body.length);
-      res.setHeader('Cache-Control', 'public, max-age=300');
-      res.end(body);
-    };
-  };
-  router.get('/docs', send('text/html; charset=utf-8', PAGE));
-  router.get('/docs/init.js', send('text/javascript; charset=utf-8', INIT));
-  router.get('/docs/openapi.json', send('application/json', spec));
+  const page = { cacheControl: 'public, max-age=300', minBytes: options.compressMinBytes };
+  router.get('/docs', staticFile('text/html; charset=utf-8', PAGE, page));
+  router.get('/docs/init.js', staticFile('text/javascript; charset=utf-8', INIT, page));
+  router.get('/docs/openapi.json', staticFile('application/json', spec, page));
+  for (const [file, type] of Object.entries(ASSETS)) {
+    const load = () => fs.readFileSync(path.join(SWAGGER_UI, file));
+    router.get(`/docs/assets/${file}`, staticFile(type, load, { cacheControl: 'public, max-age=3600', minBytes: options.compressMinBytes }));
+  }
   router.use('/docs/assets', serveStatic(SWAGGER_UI, { index: false, maxAge: '1h' }));
   router.all(['/docs', '/docs/init.js', '/docs/openapi.json'], methodNotAllowed('GET, HEAD'));
   return router;

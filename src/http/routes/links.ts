@@ -1,7 +1,6 @@
 import express, { Router } from 'express';
 import type { Request, Response } from 'express';
-import { FULL, PARTNER_V3, SUMMARY } from '../../../representations/media-types';
-import type { VendorType } from '../../../representations/media-types';
+import { PARTNER_V3 } from '../../../representations/media-types';
 import type { Registry } from '../../../representations/registry';
 import { OTHER_SCHEMAS } from '../../../representations/registry';
 import { PARTNER_V3_POINTERS, readCreate, readPartnerV3Create, readPartnerV3Update, readUpdate } from '../../../representations/link-input/read';
@@ -14,7 +13,10 @@ import { readBody, MAX_BODY_BYTES } from '../body';
 import { ifMatchPasses } from '../conditional';
 import { negotiated } from '../negotiation/middleware';
 import { HttpError } from '../problems';
-import { alternatesHeader, prepareAnswer, sendComputed } from '../respond';
+import { alternatesHeader, prepareAnswer, prepareComputed, servePrepared } from '../respond';
+import type { AnswerOptions } from '../respond';
+import { fieldsQuery, selectedFields } from '../sparse';
+import type { SparseAnswers } from '../sparse';
 import type { LinkCards } from '../link-card';
 import type { HotRoute } from '../hot-route';
 import { chosenType, requireKey, requirePrincipal, stateOf } from '../state';
@@ -29,9 +31,10 @@ export interface LinksRouteDeps {
   card: HotRoute;
   baseUrl: string;
   now: () => Date;
+  sparse: SparseAnswers;
+  answerOptions?: AnswerOptions;
 }
 
-const PAGE_SIZE: Record<VendorType, number> = { [SUMMARY]: 20, [FULL]: 50, [PARTNER_V3]: 25 };
 const MAX_PAGE_SIZE = 100;
 const PRIVATE = 'private, no-cache';
 
@@ -55,6 +58,7 @@ export function createLinksRouter(deps: LinksRouteDeps): Router {
     const type = chosenType(res);
     const card = cards.answer(link, type);
     const answer = prepareAnswer({
+      ...deps.answerOptions,
       type,
       etag: card.etag,
       cacheControl: PRIVATE,
@@ -77,20 +81,21 @@ export function createLinksRouter(deps: LinksRouteDeps): Router {
 
   router
     .route('/api/links')
-    .get(requireKey, negotiated(pageReps.offers), async function listLinks(req, res) {
+    .get(requireKey, negotiated(pageReps.offers), fieldsQuery(pageReps), async function listLinks(req, res) {
       const principal = requirePrincipal(res);
       const type = chosenType(res);
-      const { cursor, limit } = pagingQuery(req, PAGE_SIZE[type]);
+      const { cursor, limit } = pagingQuery(req, pageReps.get(type).needs.pageSize);
       const page = await links.list(principal.userId, limit, cursor);
       const query = (c: string | null) => `${baseUrl}/api/links${toQuery({ cursor: c, limit: req.query.limit ? String(limit) : null })}`;
       const next = page.nextCursor === null ? null : query(page.nextCursor);
-      sendComputed(req, res, {
+      const whole = prepareComputed({
         type,
         body: pageReps.get(type).shape({ page, pageSize: limit, self: query(cursor), next }, ctx()),
         path: '/api/links',
         offers: pageReps.offers,
         link: next === null ? undefined : `<${next}>; rel="next"`,
-      });
+      }, deps.answerOptions);
+      servePrepared(req, res, deps.sparse.select(deps.sparse.keep(whole), selectedFields(res)));
     })
     .post(requireKey, negotiated(linkReps.offers), rawBody, async function createLink(req, res) {
       const principal = requirePrincipal(res);

@@ -5,6 +5,7 @@ import type { Registry } from '../../../representations/registry';
 import type { Metrics } from '../../observability/metrics';
 import type { Store } from '../../domain/repository';
 import { requireMetricsToken } from '../metrics-auth';
+import { staticFile } from '../encoding/static-file';
 import { HttpError } from '../problems';
 import { methodNotAllowed } from './method-not-allowed';
 
@@ -20,16 +21,12 @@ export function projectRoot(from = __dirname): string {
 }
 
 /** `/openapi.yaml`, the schema files it references, `/healthz`, `/readyz` and `/metrics`. */
-export function createMetaRouter(deps: { registry: Registry; store: Store; openapi: Buffer; metrics: Metrics; metricsToken?: string }): Router {
-  const { openapi } = deps;
+export function createMetaRouter(deps: { registry: Registry; store: Store; openapi: Buffer; metrics: Metrics; metricsToken?: string; compressMinBytes?: number }): Router {
   const router = Router();
 
-  router.route('/openapi.yaml').get(function serveOpenApi(_req, res) {
-    res.setHeader('Content-Type', 'application/yaml'); // RFC 9512
-    res.setHeader('Cache-Control', 'public, max-age=300');
-    res.setHeader('Content-Length', openapi.length);
-    res.end(openapi);
-  }).all(methodNotAllowed('GET, HEAD'));
+  router.route('/openapi.yaml')
+    .get(staticFile('application/yaml', deps.openapi, { cacheControl: 'public, max-age=300', minBytes: deps.compressMinBytes })) // RFC 9512
+    .all(methodNotAllowed('GET, HEAD'));
 
   // openapi.yaml $refs these files by relative path, so they are served beside it.
   router.get('/representations/*file', function serveSchema(req, res) {

@@ -6,26 +6,27 @@ import { CODE_PATTERN } from '../../domain/codes';
 import type { LinkService } from '../../domain/links';
 import { negotiated } from '../negotiation/middleware';
 import { HttpError } from '../problems';
-import { sendComputed } from '../respond';
+import { prepareComputed, servePrepared } from '../respond';
+import type { AnswerOptions } from '../respond';
+import { fieldsQuery, selectedFields } from '../sparse';
+import type { SparseAnswers } from '../sparse';
 import { chosenType, requireKey, requirePrincipal } from '../state';
 import { methodNotAllowed } from './method-not-allowed';
 
-/** Days of analytics every stats representation is shaped from (summary keeps the last 7). */
-const STATS_DAYS = 30;
-
 /** `GET /api/links/{code}/stats`: the owner's click analytics of one link. */
-export function createStatsRouter(deps: { links: LinkService; analytics: AnalyticsService; registry: Registry; ctx: () => ShapeContext }): Router {
+export function createStatsRouter(deps: { links: LinkService; analytics: AnalyticsService; registry: Registry; ctx: () => ShapeContext; sparse: SparseAnswers; answerOptions?: AnswerOptions }): Router {
   const reps = deps.registry.resource('link-stats');
   const router = Router();
   router
     .route('/api/links/:code/stats')
-    .get(requireKey, negotiated(reps.offers), async function getLinkStats(req, res) {
+    .get(requireKey, negotiated(reps.offers), fieldsQuery(reps), async function getLinkStats(req, res) {
       const code = req.params.code as string;
       if (!CODE_PATTERN.test(code)) throw new HttpError('not-found', `No link with code ${code.slice(0, 80)}.`);
       const link = await deps.links.getOwned(requirePrincipal(res).userId, code);
-      const stats = (await deps.analytics.forLinks([link], STATS_DAYS)).get(link.code)!;
       const type = chosenType(res);
-      sendComputed(req, res, { type, body: reps.get(type).shape(stats, deps.ctx()), path: req.path, offers: reps.offers });
+      const stats = (await deps.analytics.forLinks([link], reps.get(type).needs.days)).get(link.code)!;
+      const whole = prepareComputed({ type, body: reps.get(type).shape(stats, deps.ctx()), path: req.path, offers: reps.offers }, deps.answerOptions);
+      servePrepared(req, res, deps.sparse.select(deps.sparse.keep(whole), selectedFields(res)));
     })
     .all(methodNotAllowed('GET, HEAD'));
   return router;

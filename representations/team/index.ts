@@ -1,0 +1,7 @@
+import type { Team } from '../../src/domain/types';
+import type { ResourceDefinition } from '../definition';
+import { teamFull } from './full';
+import { teamSummary } from './summary';
+
+/** A team, to its members: full and summary; first-party only (partner.v3 answers 406). */
+export const team: ResourceDefinition<Team> = [teamFull, teamSummary];
