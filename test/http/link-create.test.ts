@@ -205,6 +205,24 @@ describe('POST /api/links', () => {
       expect((res.body as { detail: string }).detail).toContain(pointer.slice(1));
     });
 
+    it('lists at most 20 errors of a body with 1,400 unknown fields and says how many more there were', async () => {
+      const body: Record<string, unknown> = { url: 'https://example.com/many' };
+      for (let i = 0; i < 1400; i += 1) body[`f${i}`] = 1;
+      const res = await create(body);
+      const problem = expectProblem(t.registry, res, 422, 'validation-failed');
+      expect(problem.errors).toHaveLength(20);
+      expect(problem.errorsOmitted).toBe(1380);
+      expect(problem.detail).toMatch(/and 1380 more/);
+      expect(res.text.length).toBeLessThan(3000);
+    });
+
+    it('lists every error, without errorsOmitted, when there are at most 20', async () => {
+      const res = await create({ url: 5, code: '!', title: 7 });
+      const problem = expectProblem(t.registry, res, 422, 'validation-failed');
+      expect(problem.errors).toHaveLength(3);
+      expect(problem).not.toHaveProperty('errorsOmitted');
+    });
+
     it('answers 422 for an expiresAt in the past', async () => {
       expectFieldErrors(await create({ url: 'https://example.com/', expiresAt: new Date(FIXED_NOW.getTime() - DAY).toISOString() }), ['/expiresAt']);
     });

@@ -13,7 +13,7 @@ import type { Link } from '../../domain/types';
 import { readBody, MAX_BODY_BYTES } from '../body';
 import { ifMatchPasses } from '../conditional';
 import { negotiated } from '../negotiation/middleware';
-import { HttpError } from '../problems';
+import { HttpError, validationFailed } from '../problems';
 import { alternatesHeader, prepareAnswer, sendComputed, servePrepared } from '../respond';
 import type { LinkCards } from '../link-card';
 import { chosenType, requireKey, requirePrincipal } from '../state';
@@ -152,6 +152,6 @@ async function inPartnerTerms<T>(kind: 'first-party' | 'partner', work: Promise<
       const pointer = PARTNER_V3_POINTERS[e.pointer] ?? e.pointer;
       return { pointer, detail: e.detail.replace(e.pointer.slice(1), pointer.slice(1)) };
     });
-    throw new HttpError('validation-failed', errors.map((e) => e.detail).join('; '), { errors });
+    throw validationFailed(errors);
   }
 }
