@@ -34,6 +34,23 @@ const INIT = `window.ui = SwaggerUIBundle({
 });
 `;
 
+/** The files of swagger-ui-dist the page loads; nothing else of the package is served. */
+const ASSETS = new Set(['swagger-ui.css', 'swagger-ui-bundle.js']);
+
+// Swagger UI sets style attributes and shows data: images (icons); scripts, styles, the spec and
+// fonts come from this origin only, and the page may not be framed.
+const CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 /** `/docs`: Swagger UI from its npm package (served locally, no CDN) over the bundled openapi.yaml. */
 export function createDocsRouter(bundle: object): Router {
   const spec = Buffer.from(JSON.stringify(bundle));
@@ -47,10 +64,18 @@ export function createDocsRouter(bundle: object): Router {
       res.end(body);
     };
   };
-  router.get('/docs', send('text/html; charset=utf-8', PAGE));
+  const page = send('text/html; charset=utf-8', PAGE);
+  router.get('/docs', function serveDocsPage(req, res, next) {
+    res.setHeader('Content-Security-Policy', CSP);
+    page(req, res, next);
+  });
   router.get('/docs/init.js', send('text/javascript; charset=utf-8', INIT));
   router.get('/docs/openapi.json', send('application/json', spec));
-  router.use('/docs/assets', serveStatic(SWAGGER_UI, { index: false, maxAge: '1h' }));
+  const assets = serveStatic(SWAGGER_UI, { index: false, maxAge: '1h', fallthrough: false });
+  router.use('/docs/assets', function serveDocsAsset(req, res, next) {
+    if (!ASSETS.has(req.path.slice(1))) return next(); // the 404 handler answers
+    assets(req, res, next);
+  });
   router.all(['/docs', '/docs/init.js', '/docs/openapi.json'], methodNotAllowed('GET, HEAD'));
   return router;
 }
