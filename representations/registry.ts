@@ -121,6 +121,9 @@ export function buildRegistry(
 ): Registry {
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false });
   addFormats(ajv);
+  // RFC 3987 IRIs (link targets with internationalised hosts): an annotation, as formats are in
+  // 2020-12; the schema's pattern and the domain's URL policy decide what is accepted.
+  ajv.addFormat('iri', true);
   // Schemas carry no $id: each is keyed by its served URL, so their relative $refs
   // (`../link/full.schema.json`) resolve the same for ajv, for openapi.yaml and over HTTP.
   for (const [file, schema] of Object.entries(schemas)) ajv.addSchema(schema, SCHEMA_BASE + file);

@@ -199,6 +199,7 @@ describe('POST /api/links', () => {
     it.each([
       ['a leap second', 'application/json', { url: 'https://example.com/leap', expiresAt: '2030-01-01T23:59:60Z' }, '/expiresAt'],
       ['an epoch beyond the last representable date', PARTNER_V3, { long_url: 'https://example.com/far', expires_at: 8_640_000_000_001 }, '/expires_at'],
+      ['an epoch past the year 9999, which RFC 3339 cannot write', PARTNER_V3, { long_url: 'https://example.com/far', expires_at: 253_402_300_800 }, '/expires_at'],
     ])('answers 422 naming the field for an expiry that is not a representable date (%s), never dropping it', async (_name, type, body, pointer) => {
       const res = await create(body, { 'Content-Type': type, Accept: FULL });
       expectFieldErrors(res, [pointer]);
