@@ -11,6 +11,7 @@ import { judgeTargets, renderReport, renderScenario, SERVERS } from './report';
 import type { ScenarioResult, ServerName } from './report';
 import { watchRss } from './rss';
 import { SCENARIOS } from './scenarios';
+import { soak } from './soak';
 
 const PROJECT = path.join(__dirname, '..', '..');
 const SERVER_CPU = 0;
@@ -111,7 +112,8 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
+const soakAt = process.argv.indexOf('--soak');
+(soakAt === -1 ? main() : soak(Number(process.argv[soakAt + 1] ?? 300))).catch((err: unknown) => {
   console.error(err);
   process.exitCode = 1;
 });
