@@ -33,6 +33,7 @@ const DOCUMENTED_REFUSALS: [detail: RegExp, stated: string][] = [
 const doc = loadDocument();
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
+ajv.addFormat('iri', true); // as the registry declares it: an annotation
 
 /** Every documented request body: operation, media type, and its schema with the rules openapi.yaml states. */
 const bodies = operationsOf(doc).flatMap((op) => Object.entries(op.requestBody ?? {}).map(([type, media]) => {
