@@ -13,6 +13,7 @@ import { watchRss } from './rss';
 import { SCENARIOS } from './scenarios';
 import { keepStoreSection } from './store-report';
 import { runStoreBench } from './stores';
+import { soak } from './soak';
 
 const PROJECT = path.join(__dirname, '..', '..');
 const SERVER_CPU = 0;
@@ -120,9 +121,11 @@ async function main(): Promise<void> {
   }
 }
 
-// `--stores` (or BENCH_STORES=1): the SQLite/PostgreSQL comparison of bench/stores.ts instead.
+// `--soak <seconds>`: RSS over a steady mixed load (bench/soak.ts); `--stores` (or BENCH_STORES=1):
+// the SQLite/PostgreSQL comparison of bench/stores.ts; otherwise the peer comparison.
+const soakAt = process.argv.indexOf('--soak');
 const stores = process.argv.includes('--stores') || process.env.BENCH_STORES === '1';
-(stores ? runStoreBench() : main()).catch((err: unknown) => {
+(soakAt !== -1 ? soak(Number(process.argv[soakAt + 1] ?? 300)) : stores ? runStoreBench() : main()).catch((err: unknown) => {
   console.error(err);
   process.exitCode = 1;
 });

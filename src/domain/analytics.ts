@@ -29,9 +29,8 @@ export function windowDays(now: Date, days: number): string[] {
 }
 
 function sortedCounts(counts: Map<string, number>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [key, n] of [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))) out[key] = n;
-  return out;
+  // fromEntries defines own properties: a referrer host named `__proto__` is a count, not a prototype.
+  return Object.fromEntries([...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
 }
 
 /** Builds the analytics service over the click roll-ups. */

@@ -34,6 +34,9 @@ export interface LinkService {
   remove(ownerId: string, code: string, precondition?: (current: Link) => boolean): Promise<void>;
 }
 
+/** The last expiry a link may have: 9999-12-31T23:59:59.999Z, the last instant RFC 3339 can write. */
+export const LAST_EXPIRY_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 /** Whether a link has expired at `now`: it is gone to visitors, and its card says so. */
 export function isExpired(link: Link, now: Date): boolean {
   return link.expiresAt !== null && link.expiresAt.getTime() <= now.getTime();
@@ -90,10 +93,10 @@ export function createLinkService(repo: LinkRepository, options: { ownHosts: () 
   }
 
   function checkExpiry(expiresAt: Date | null | undefined, errors: FieldError[]): void {
-    // A leap second or an epoch past ±8.64e15 ms (ECMA-262 §21.4.1.1) reads as an invalid Date:
-    // refused, so it is never stored as "never expires".
-    if (expiresAt && Number.isNaN(expiresAt.getTime())) {
-      errors.push({ pointer: '/expiresAt', detail: 'expiresAt is not a representable date (no leap seconds; at most +275760-09-13T00:00:00Z)' });
+    // A leap second or an epoch past ±8.64e15 ms (ECMA-262 §21.4.1.1) reads as an invalid Date,
+    // and a year past 9999 has no RFC 3339 form for the representations: refused, never dropped.
+    if (expiresAt && !(expiresAt.getTime() <= LAST_EXPIRY_MS)) {
+      errors.push({ pointer: '/expiresAt', detail: 'expiresAt is not a representable date (no leap seconds; at most 9999-12-31T23:59:59Z)' });
     } else if (expiresAt && expiresAt.getTime() <= now().getTime()) {
       errors.push({ pointer: '/expiresAt', detail: 'expiresAt must be in the future' });
     }

@@ -24,9 +24,25 @@ export function checkTargetUrl(raw: string, ownHosts: readonly string[]): UrlChe
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, reason: 'must use http or https' };
   if (url.username !== '' || url.password !== '') return { ok: false, reason: 'must not contain credentials' };
   if (url.hostname === '') return { ok: false, reason: 'must name a host' };
+  if (!URI_HOST.test(url.hostname)) return { ok: false, reason: 'must name a valid host' };
   if (pointsAtOwnHost(url.hostname, ownHosts)) return { ok: false, reason: 'must not point at this service' };
-  if (url.href.length > MAX_URL_LENGTH) return { ok: false, reason: `must be at most ${MAX_URL_LENGTH} characters` };
-  return { ok: true, url: url.href };
+  const href = `${url.protocol}//${url.host}${escape(url.pathname, PATH_ESCAPE)}${escape(url.search, QUERY_ESCAPE)}${escape(url.hash, QUERY_ESCAPE)}`;
+  if (href.length > MAX_URL_LENGTH) return { ok: false, reason: `must be at most ${MAX_URL_LENGTH} characters` };
+  return { ok: true, url: href };
+}
+
+// The WHATWG parser leaves some characters RFC 3986 forbids raw (`[ ] { } | ^ \``, a `%` not
+// starting an escape, a second `#`): they are percent-encoded, so the stored target is a URI (§2.1).
+const PATH_ESCAPE = /[^A-Za-z0-9\-._~!$&'()*+,;=:@/%]|%(?![0-9A-Fa-f]{2})/g;
+const QUERY_ESCAPE = /[^A-Za-z0-9\-._~!$&'()*+,;=:@/?%]|%(?![0-9A-Fa-f]{2})/g;
+/** RFC 3986 §3.2.2 reg-name (after IDNA, so ASCII) or an IP literal. */
+const URI_HOST = /^(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})+$|^\[[0-9A-Fa-f:.]+\]$/;
+
+/** Percent-encodes what `pattern` matches, past the component's leading `?` or `#`. */
+function escape(component: string, pattern: RegExp): string {
+  const lead = component.startsWith('?') || component.startsWith('#') ? component[0]! : '';
+  const bytes = (c: string) => [...Buffer.from(c, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+  return lead + component.slice(lead.length).replace(pattern, bytes);
 }
 
 /** `example.org.` and `EXAMPLE.org` name the same host as `example.org`. */

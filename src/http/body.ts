@@ -3,7 +3,7 @@ import { parse } from 'content-type';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { FieldError } from '../domain/errors';
 import { checkJsonDepth } from './limits';
-import { HttpError } from './problems';
+import { HttpError, validationFailed } from './problems';
 
 /** Largest request body read, in bytes. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -65,8 +65,7 @@ export function readBody<K extends string>(req: Request, formats: BodyFormats<K>
     throw new HttpError('validation-failed', 'The request body must be a JSON object.', { errors: [{ pointer: '/', detail: 'must be an object' }] });
   }
   if (!format.validate(body)) {
-    const errors = fieldErrors(format.validate.errors);
-    throw new HttpError('validation-failed', errors.map((e) => e.detail).join('; '), { errors });
+    throw validationFailed(fieldErrors(format.validate.errors));
   }
   return { kind: format.kind, body: body as Record<string, unknown> };
 }

@@ -14,6 +14,18 @@ const DOMAIN_TO_PROBLEM: Record<DomainError['kind'], ProblemCode> = {
   stale: 'precondition-failed',
 };
 
+/** 4xx statuses Express and express.static report, with what they are answered. */
+const CLIENT_ERRORS: Record<number, { code: ProblemCode; detail: string }> = {
+  404: { code: 'not-found', detail: 'No such resource.' },
+  412: { code: 'precondition-failed', detail: 'A precondition (If-Match or If-Unmodified-Since) does not hold for the current version.' },
+  413: { code: 'payload-too-large', detail: 'The request body is too large.' },
+  415: { code: 'unsupported-media-type', detail: 'The request body\'s media type is not supported.' },
+  416: { code: 'range-not-satisfiable', detail: 'The requested range lies outside the file.' },
+};
+
+/** Headers that describe a representation: never left on a problem that replaced it. */
+const REPRESENTATION_HEADERS = ['ETag', 'Last-Modified', 'Accept-Ranges', 'Content-Range', 'Content-Encoding'];
+
 /** Seconds a client is asked to wait (Retry-After) while the store is busy or unreachable. */
 export const STORE_RETRY_AFTER_SECONDS = 2;
 
@@ -27,11 +39,15 @@ export function toHttpError(err: unknown): HttpError {
     });
   }
   if (err instanceof StoreConflictError) return new HttpError('conflict', 'Another write changed this at the same moment; try again.');
-  // Errors from Express and its parsers carry a 4xx status and a message safe to show.
+  // Errors from Express, its parsers and express.static carry a 4xx status: answered with it.
   const status = (err as { status?: unknown; statusCode?: unknown })?.status ?? (err as { statusCode?: unknown })?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    const code = status === 413 ? 'payload-too-large' : 'bad-request';
-    return new HttpError(code, status === 413 ? 'The request body is too large.' : 'The request could not be understood.');
+    const known = CLIENT_ERRORS[status];
+    if (!known) return new HttpError('bad-request', 'The request could not be understood.');
+    const range = (err as { headers?: Record<string, unknown> }).headers?.['Content-Range'];
+    // RFC 9110 §15.5.17: a 416 says the representation's length in Content-Range.
+    const headers = status === 416 && typeof range === 'string' ? { 'Content-Range': range } : undefined;
+    return new HttpError(known.code, known.detail, { headers });
   }
   return new HttpError('internal', 'An unexpected error occurred; it has been logged.');
 }
@@ -53,8 +69,11 @@ export function problemBytes(error: HttpError, instance?: string): Buffer {
 /** Writes a problem+json response (RFC 9457); bytes are written directly so no charset is appended. */
 export function sendProblem(res: ServerResponse, error: HttpError, instance: string): void {
   const bytes = problemBytes(error, instance);
+  // A handler may have described a representation (express.static sets ETag and max-age before it
+  // checks preconditions); the problem replaces it and is never stored.
+  for (const name of REPRESENTATION_HEADERS) res.removeHeader(name);
   for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
-  if (!res.hasHeader('Cache-Control')) res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Cache-Control', 'no-store');
   res.statusCode = error.status;
   res.setHeader('Content-Type', PROBLEM);
   res.setHeader('Content-Length', bytes.length);

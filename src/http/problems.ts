@@ -25,12 +25,16 @@ export const PROBLEMS = {
   'unsupported-media-type': { status: 415, title: 'Unsupported Media Type' },
   'validation-failed': { status: 422, title: 'Validation failed' },
   'rate-limited': { status: 429, title: 'Too Many Requests' },
+  'range-not-satisfiable': { status: 416, title: 'Range Not Satisfiable' },
   'header-fields-too-large': { status: 431, title: 'Request Header Fields Too Large' },
   internal: { status: 500, title: 'Internal Server Error' },
   unavailable: { status: 503, title: 'Service Unavailable' },
 } as const;
 
 export type ProblemCode = keyof typeof PROBLEMS;
+
+/** Field errors a problem lists; past it, `errorsOmitted` counts the rest, so a 422 stays small. */
+export const MAX_FIELD_ERRORS = 20;
 
 /** Problem type URIs are stable identifiers, the same in every deployment. */
 export const PROBLEM_TYPE_BASE = 'https://facet.example/problems/';
@@ -41,7 +45,7 @@ export class HttpError extends Error {
   readonly status: number;
   readonly code: ProblemCode;
   readonly headers: Record<string, string>;
-  readonly extensions: { acceptable?: string[]; errors?: FieldError[] };
+  readonly extensions: { acceptable?: string[]; errors?: FieldError[]; errorsOmitted?: number };
 
   constructor(
     code: ProblemCode,
@@ -54,6 +58,16 @@ export class HttpError extends Error {
     this.headers = options.headers ?? {};
     this.extensions = {};
     if (options.acceptable) this.extensions.acceptable = options.acceptable;
-    if (options.errors) this.extensions.errors = options.errors;
+    if (options.errors) {
+      this.extensions.errors = options.errors.slice(0, MAX_FIELD_ERRORS);
+      if (options.errors.length > MAX_FIELD_ERRORS) this.extensions.errorsOmitted = options.errors.length - MAX_FIELD_ERRORS;
+    }
   }
+}
+
+/** A 422 naming the bad fields: the first MAX_FIELD_ERRORS in `errors` and `detail`, then how many more. */
+export function validationFailed(errors: FieldError[]): HttpError {
+  const listed = errors.slice(0, MAX_FIELD_ERRORS).map((e) => e.detail).join('; ');
+  const more = errors.length > MAX_FIELD_ERRORS ? `; and ${errors.length - MAX_FIELD_ERRORS} more` : '';
+  return new HttpError('validation-failed', listed + more, { errors });
 }

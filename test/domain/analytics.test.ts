@@ -58,4 +58,12 @@ describe('the analytics service', () => {
     expect(stats.devices).toEqual({ tablet: 2 });
     expect(stats.daily.find((d) => d.date === '2026-11-18')?.clicks).toBe(2);
   });
+
+  it('keeps a referrer named like an Object.prototype member as an ordinary count', async () => {
+    await store.clicks.insertBatch([click(0, 'desktop', 'DE', '__proto__'), click(0, 'desktop', 'DE', 'constructor')]);
+    const current = (await store.links.findByCode('stat1'))!;
+    const stats = (await createAnalyticsService(store.clicks, () => NOW).forLinks([current], 7)).get('stat1')!;
+    expect(Object.getPrototypeOf(stats.referrers)).toBe(Object.prototype);
+    expect(JSON.parse(JSON.stringify(stats.referrers))).toEqual(JSON.parse('{"__proto__": 1, "constructor": 1}'));
+  });
 });

@@ -54,4 +54,16 @@ describe('checkTargetUrl() on a service that runs on loopback', () => {
   it('accepts loopback targets when the service itself is public', () => {
     expect(checkTargetUrl('http://127.0.0.1:8080/', ['short.example']).ok).toBe(true);
   });
+
+  it('stores an RFC 3986 URI: characters the URL parser leaves raw in path, query and fragment are percent-encoded', () => {
+    expect(checkTargetUrl('http://a/[x]{y}|^`', OWN)).toEqual({ ok: true, url: 'http://a/%5Bx%5D%7By%7D%7C%5E%60' });
+    expect(checkTargetUrl('https://example.org/p?q=[1]|2#frag#ment', OWN)).toEqual({ ok: true, url: 'https://example.org/p?q=%5B1%5D%7C2#frag%23ment' });
+    expect(checkTargetUrl('https://example.org/100%/%41', OWN)).toEqual({ ok: true, url: 'https://example.org/100%25/%41' });
+    expect(checkTargetUrl('http://[::2]:8080/', OWN)).toEqual({ ok: true, url: 'http://[::2]:8080/' });
+  });
+
+  it('refuses a host that is not an RFC 3986 host', () => {
+    expect(checkTargetUrl('http://`/', OWN)).toEqual({ ok: false, reason: 'must name a valid host' });
+    expect(checkTargetUrl('http://a{b}/', OWN)).toEqual({ ok: false, reason: 'must name a valid host' });
+  });
 });

@@ -1,8 +1,6 @@
-import Ajv2020 from 'ajv/dist/2020';
 import type { ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
 import type { VendorType } from '../../representations/media-types';
-import { DEFINITIONS, SCHEMA_FILES } from '../../representations/registry';
+import { createSchemaCompiler, DEFINITIONS, SCHEMA_FILES } from '../../representations/registry';
 import type { ResourceName } from '../../representations/registry';
 
 const BASE = 'https://facet.example/representations/';
@@ -19,8 +17,7 @@ let compiled: Map<string, ValidateFunction> | undefined;
 /** Every schema file relaxed (so `$ref`s reach relaxed files too), compiled once per test file. */
 function relaxedValidators(): Map<string, ValidateFunction> {
   if (compiled) return compiled;
-  const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false });
-  addFormats(ajv);
+  const ajv = createSchemaCompiler();
   for (const [file, schema] of Object.entries(SCHEMA_FILES)) ajv.addSchema(withoutRequired(schema) as object, BASE + file);
   compiled = new Map(Object.keys(SCHEMA_FILES).map((file) => [file, ajv.getSchema(BASE + file)!]));
   return compiled;

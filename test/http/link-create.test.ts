@@ -199,10 +199,29 @@ describe('POST /api/links', () => {
     it.each([
       ['a leap second', 'application/json', { url: 'https://example.com/leap', expiresAt: '2030-01-01T23:59:60Z' }, '/expiresAt'],
       ['an epoch beyond the last representable date', PARTNER_V3, { long_url: 'https://example.com/far', expires_at: 8_640_000_000_001 }, '/expires_at'],
+      ['an epoch past the year 9999, which RFC 3339 cannot write', PARTNER_V3, { long_url: 'https://example.com/far', expires_at: 253_402_300_800 }, '/expires_at'],
     ])('answers 422 naming the field for an expiry that is not a representable date (%s), never dropping it', async (_name, type, body, pointer) => {
       const res = await create(body, { 'Content-Type': type, Accept: FULL });
       expectFieldErrors(res, [pointer]);
       expect((res.body as { detail: string }).detail).toContain(pointer.slice(1));
+    });
+
+    it('lists at most 20 errors of a body with 1,400 unknown fields and says how many more there were', async () => {
+      const body: Record<string, unknown> = { url: 'https://example.com/many' };
+      for (let i = 0; i < 1400; i += 1) body[`f${i}`] = 1;
+      const res = await create(body);
+      const problem = expectProblem(t.registry, res, 422, 'validation-failed');
+      expect(problem.errors).toHaveLength(20);
+      expect(problem.errorsOmitted).toBe(1380);
+      expect(problem.detail).toMatch(/and 1380 more/);
+      expect(res.text.length).toBeLessThan(3000);
+    });
+
+    it('lists every error, without errorsOmitted, when there are at most 20', async () => {
+      const res = await create({ url: 5, code: '!', title: 7 });
+      const problem = expectProblem(t.registry, res, 422, 'validation-failed');
+      expect(problem.errors).toHaveLength(3);
+      expect(problem).not.toHaveProperty('errorsOmitted');
     });
 
     it('answers 422 for an expiresAt in the past', async () => {

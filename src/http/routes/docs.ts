@@ -1,6 +1,6 @@
 import path from 'node:path';
 import fs from 'node:fs';
-import { Router, static as serveStatic } from 'express';
+import { Router } from 'express';
 import { staticFile } from '../encoding/static-file';
 import { methodNotAllowed } from './method-not-allowed';
 
@@ -35,22 +35,45 @@ const INIT = `window.ui = SwaggerUIBundle({
 });
 `;
 
-/** The two package files the page loads, read on first request and compressed once. */
+/** The two package files the page loads, read on first request and compressed once; nothing else of the package is served. */
 const ASSETS = { 'swagger-ui.css': 'text/css; charset=utf-8', 'swagger-ui-bundle.js': 'text/javascript; charset=utf-8' };
+
+// Swagger UI sets style attributes and shows data: images (icons); scripts, styles, the spec and
+// fonts come from this origin only, and the page may not be framed.
+const CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
 
 /** `/docs`: Swagger UI from its npm package (served locally, no CDN) over the bundled openapi.yaml. */
 export function createDocsRouter(bundle: object, options: { compressMinBytes?: number } = {}): Router {
   const spec = Buffer.from(JSON.stringify(bundle));
   const router = Router();
   const page = { cacheControl: 'public, max-age=300', minBytes: options.compressMinBytes };
-  router.get('/docs', staticFile('text/html; charset=utf-8', PAGE, page));
+  const servePage = staticFile('text/html; charset=utf-8', PAGE, page);
+  router.get('/docs', function serveDocsPage(req, res, next) {
+    res.setHeader('Content-Security-Policy', CSP);
+    return servePage(req, res, next);
+  });
   router.get('/docs/init.js', staticFile('text/javascript; charset=utf-8', INIT, page));
   router.get('/docs/openapi.json', staticFile('application/json', spec, page));
+  // Nothing else of the package is served: any other /docs/assets path is the 404 handler's.
   for (const [file, type] of Object.entries(ASSETS)) {
     const load = () => fs.readFileSync(path.join(SWAGGER_UI, file));
-    router.get(`/docs/assets/${file}`, staticFile(type, load, { cacheControl: 'public, max-age=3600', minBytes: options.compressMinBytes }));
+    const serve = staticFile(type, load, { cacheControl: 'public, max-age=3600', minBytes: options.compressMinBytes });
+    const exact = `/docs/assets/${file}`;
+    // Express matches paths case-insensitively and with a trailing slash; a file has one name.
+    router.get(exact, function serveAsset(req, res, next) {
+      return req.path === exact ? serve(req, res, next) : next();
+    });
   }
-  router.use('/docs/assets', serveStatic(SWAGGER_UI, { index: false, maxAge: '1h' }));
   router.all(['/docs', '/docs/init.js', '/docs/openapi.json'], methodNotAllowed('GET, HEAD'));
   return router;
 }

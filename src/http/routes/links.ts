@@ -12,7 +12,7 @@ import type { Link } from '../../domain/types';
 import { readBody, MAX_BODY_BYTES } from '../body';
 import { ifMatchPasses } from '../conditional';
 import { negotiated } from '../negotiation/middleware';
-import { HttpError } from '../problems';
+import { HttpError, validationFailed } from '../problems';
 import { alternatesHeader, prepareAnswer, prepareComputed, servePrepared } from '../respond';
 import type { AnswerOptions } from '../respond';
 import { fieldsQuery, selectedFields } from '../sparse';
@@ -159,6 +159,6 @@ async function inPartnerTerms<T>(kind: 'first-party' | 'partner', work: Promise<
       const pointer = PARTNER_V3_POINTERS[e.pointer] ?? e.pointer;
       return { pointer, detail: e.detail.replace(e.pointer.slice(1), pointer.slice(1)) };
     });
-    throw new HttpError('validation-failed', errors.map((e) => e.detail).join('; '), { errors });
+    throw validationFailed(errors);
   }
 }
