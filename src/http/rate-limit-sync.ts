@@ -19,10 +19,12 @@ export interface WindowSync {
   /** Notes that `window` of (policy, partition) counted a request. */
   touched(policy: string, partition: string, window: Window): void;
   /**
-   * Counts one request in each window, here and in the store at once, learning the exact totals;
-   * rejects when the store cannot answer (the request stays counted here and is reported later).
+   * Counts one request in each window, here and in the store at once; resolves with each window's
+   * total in the store right after this request was added (what decides it, exactly), and learns
+   * the others' counts. Rejects when the store cannot answer (the request stays counted here and
+   * is reported later).
    */
-  countNow(items: { policy: string; partition: string; window: Window }[]): Promise<void>;
+  countNow(items: { policy: string; partition: string; window: Window }[]): Promise<number[]>;
 }
 
 /** How often counts are exchanged: the overshoot across N instances is about N × rate × this. */
@@ -109,6 +111,7 @@ export function createWindowSync(counts: RateLimitCounts, options: { windowMs: n
         window.others = Math.max(0, totals[i]! - window.pushed);
         window.learned = true;
       });
+      return totals;
     },
   };
 }

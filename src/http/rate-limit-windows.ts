@@ -45,13 +45,16 @@ export function windowOf(policy: Policy, partition: string, now: number): Window
   return window;
 }
 
-/** What `window` leaves of the policy's quota at `now`. */
-export function usageOf(policy: Policy, window: Window, now: number): Usage {
+/**
+ * What `window` leaves of the policy's quota at `now`, by this instance's count — or by `total`,
+ * the store's count right after this request was added there (exact across instances).
+ */
+export function usageOf(policy: Policy, window: Window, now: number, total = usedOf(window)): Usage {
   return {
     policy,
-    remaining: Math.max(0, policy.quota - usedOf(window)),
+    remaining: Math.max(0, policy.quota - total),
     resetSeconds: Math.max(1, Math.ceil((window.start + policy.windowMs - now) / 1000)),
-    exceeded: usedOf(window) > policy.quota,
+    exceeded: total > policy.quota,
   };
 }
 

@@ -82,8 +82,12 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
     const windows = checks.map(([policy, partition]) => windowOf(policy, partition, now));
     if (!checks.some(([policy], i) => needsExchange(policy, windows[i]!))) return local();
     const items = checks.map(([policy, partition], i) => ({ policy: policy.name, partition, window: windows[i]! }));
-    const decided = () => decide(checks.map(([policy], i) => usageOf(policy, windows[i]!, now)));
-    return sync.countNow(items).then(decided, decided);
+    // Decided by the store's total right after this request: requests in flight on this instance
+    // at the same moment are each decided by their own place in that order, none by another's.
+    return sync.countNow(items).then(
+      (totals) => decide(checks.map(([policy], i) => usageOf(policy, windows[i]!, now, totals[i]))),
+      () => decide(checks.map(([policy], i) => usageOf(policy, windows[i]!, now))),
+    );
   }
 
   function decide(usages: Usage[]): string[] {

@@ -68,6 +68,13 @@ describe('rate limits shared by two instances through the store', () => {
     expect(await visits([b], '203.0.113.10', 10)).toBe(0);
   });
 
+  it('decides visits in flight at once on one instance each by its own place in the store\'s count', async () => {
+    const { counts } = sharedCounts();
+    const a = createRateLimiter({ ...WINDOW, clock: () => START, shared: counts });
+    const outcomes = await Promise.all(Array.from({ length: 15 }, () => admitted(a, '203.0.113.12')));
+    expect(outcomes.filter(Boolean)).toHaveLength(10);
+  });
+
   it('asks the store only to learn a window and in the last half of the quota', async () => {
     const { counts } = sharedCounts();
     const add = jest.spyOn(counts, 'add');
