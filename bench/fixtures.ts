@@ -32,6 +32,14 @@ function pick(res: Fetched, names: string[]): Record<string, string> {
   return out;
 }
 
+/** An identity 200 of `resource` as a fixture: its type, ETag, repeated headers, schema and body. */
+export function representationFixture(res: Fetched, resource: keyof typeof DEFINITIONS, what: string): FixtureRepresentation {
+  const type = res.headers['content-type'] ?? '';
+  const def = DEFINITIONS[resource].find((d) => d.type === type);
+  if (!def) throw new Error(`${what}: no ${resource} representation ${type}`);
+  return { type, etag: res.headers.etag ?? '', headers: pick(res, REPEATED), schema: def.schema, body: res.body };
+}
+
 /** Fetches every scenario's response from the running service, before any load changes it. */
 export async function fetchFixtures(baseUrl: string, scenarios: Scenario[]): Promise<Fixtures> {
   const fixtures: Fixtures = { resources: {}, redirects: {} };
@@ -48,9 +56,7 @@ export async function fetchFixtures(baseUrl: string, scenarios: Scenario[]): Pro
     const type = res.headers['content-type'] ?? '';
     const reps = (fixtures.resources[s.path] ??= []);
     if (reps.some((r) => r.type === type)) continue;
-    const def = DEFINITIONS[s.resource ?? 'link'].find((d) => d.type === type);
-    if (!def) throw new Error(`${s.name}: no ${s.resource} representation ${type}`);
-    reps.push({ type, etag: res.headers.etag ?? '', headers: pick(res, REPEATED), schema: def.schema, body: res.body });
+    reps.push(representationFixture(res, s.resource ?? 'link', s.name));
   }
   return fixtures;
 }

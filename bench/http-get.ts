@@ -5,6 +5,8 @@ export interface Fetched {
   status: number;
   headers: http.IncomingHttpHeaders;
   body: string;
+  /** The body's bytes as they crossed the wire (still content-coded). */
+  raw: Buffer;
 }
 
 /**
@@ -16,7 +18,10 @@ export function httpGet(url: string, headers: Record<string, string>, method = '
     const req = http.request(url, { method, headers, timeout: 10_000 }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+      res.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: raw.toString(), raw });
+      });
       res.on('error', reject);
     });
     req.on('timeout', () => req.destroy(new Error(`${method} ${url} timed out`)));

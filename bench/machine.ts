@@ -5,7 +5,7 @@ import path from 'node:path';
 import { CAN_PIN } from './processes';
 
 const PROJECT = path.join(__dirname, '..', '..');
-const PACKAGES = ['express', 'fastify', 'fast-json-stringify', 'autocannon', 'better-sqlite3', 'lru-cache', 'negotiator'];
+const PACKAGES = ['express', 'fastify', 'fast-json-stringify', '@fastify/compress', 'autocannon', 'better-sqlite3', 'lru-cache', 'negotiator'];
 
 function cpuModel(): string {
   try {

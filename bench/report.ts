@@ -32,7 +32,8 @@ export interface Target {
   pass: boolean | null;
 }
 
-function median(values: number[]): number {
+/** The median, NaN for none. */
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length === 0 ? NaN : sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { runCompressionBench } from './compression';
+import { COMPRESSION_SECTION } from './compression-report';
 import { fetchFixtures } from './fixtures';
 import { loadTool, runLoad } from './load';
 import { describeMachine } from './machine';
@@ -11,7 +13,8 @@ import { judgeTargets, renderReport, renderScenario, SERVERS } from './report';
 import type { ScenarioResult, ServerName } from './report';
 import { watchRss } from './rss';
 import { SCENARIOS } from './scenarios';
-import { keepStoreSection } from './store-report';
+import { keepSections } from './sections';
+import { STORE_SECTION } from './store-report';
 import { runStoreBench } from './stores';
 import { soak } from './soak';
 
@@ -112,7 +115,7 @@ async function main(): Promise<void> {
     const complete = !settings.only && settings.servers.length === SERVERS.length;
     const out = process.env.BENCH_RESULTS ?? (complete ? path.join(PROJECT, 'bench', 'RESULTS.md') : undefined);
     if (out) {
-      fs.writeFileSync(out, keepStoreSection(out, report));
+      fs.writeFileSync(out, keepSections(out, report, [STORE_SECTION, COMPRESSION_SECTION]));
       say(`\nwritten to ${out}`);
     }
   } finally {
@@ -122,10 +125,12 @@ async function main(): Promise<void> {
 }
 
 // `--soak <seconds>`: RSS over a steady mixed load (bench/soak.ts); `--stores` (or BENCH_STORES=1):
-// the SQLite/PostgreSQL comparison of bench/stores.ts; otherwise the peer comparison.
+// the SQLite/PostgreSQL comparison of bench/stores.ts; `--compression`: gzip and br against
+// @fastify/compress (bench/compression.ts); otherwise the peer comparison.
 const soakAt = process.argv.indexOf('--soak');
 const stores = process.argv.includes('--stores') || process.env.BENCH_STORES === '1';
-(soakAt !== -1 ? soak(Number(process.argv[soakAt + 1] ?? 300)) : stores ? runStoreBench() : main()).catch((err: unknown) => {
+const compression = process.argv.includes('--compression');
+(soakAt !== -1 ? soak(Number(process.argv[soakAt + 1] ?? 300)) : stores ? runStoreBench() : compression ? runCompressionBench() : main()).catch((err: unknown) => {
   console.error(err);
   process.exitCode = 1;
 });

@@ -1,4 +1,6 @@
-import fs from 'node:fs';
+import { median } from './report';
+import { writeSection } from './sections';
+import type { Section } from './sections';
 import type { StoreLoadResult } from './store-load-worker';
 
 /** The stores compared, SQLite first (the ratios are PostgreSQL ÷ SQLite). */
@@ -12,15 +14,12 @@ export interface StoreScenarioResult {
   note?: string;
 }
 
-const BEGIN = '<!-- BEGIN stores: written by `npm run bench -- --stores` (bench/stores.ts) -->';
-const END = '<!-- END stores -->';
+/** Where bench/RESULTS.md holds the stores comparison. */
+export const STORE_SECTION: Section = {
+  begin: '<!-- BEGIN stores: written by `npm run bench -- --stores` (bench/stores.ts) -->',
+  end: '<!-- END stores -->',
+};
 const LABEL: Record<StoreName, string> = { sqlite: 'SQLite (embedded file)', postgres: 'PostgreSQL 15 (loopback)' };
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length === 0 ? NaN : sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 const int = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–');
 const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '–');
@@ -45,33 +44,14 @@ export function renderStoreSection(results: StoreScenarioResult[]): string {
 /** Writes the stores section into `file`, replacing an earlier one and keeping everything else. */
 export function writeStoreSection(file: string, machine: [string, string][], method: string, results: StoreScenarioResult[]): void {
   const section = [
-    BEGIN,
+    STORE_SECTION.begin,
     '## Stores: SQLite and PostgreSQL, uncached (issue 11)',
     '',
     ...machine.map(([k, v]) => `- **${k}**: ${v}`),
     `- **method**: ${method}`,
     '',
     renderStoreSection(results),
-    END,
+    STORE_SECTION.end,
   ].join('\n');
-  fs.writeFileSync(file, withStoreSection(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '', section));
-}
-
-/** `report` (a full run's new RESULTS.md) with the stores section `file` holds now, so a full run does not drop it. */
-export function keepStoreSection(file: string, report: string): string {
-  const previous = fs.existsSync(file) ? findSection(fs.readFileSync(file, 'utf8')) : null;
-  return previous ? withStoreSection(report, previous.text) : report;
-}
-
-function findSection(text: string): { start: number; end: number; text: string } | null {
-  const start = text.indexOf(BEGIN);
-  const end = start < 0 ? -1 : text.indexOf(END, start);
-  return end < 0 ? null : { start, end: end + END.length, text: text.slice(start, end + END.length) };
-}
-
-/** `text` with `section` in place of its stores section, or appended when it has none. */
-function withStoreSection(text: string, section: string): string {
-  const at = findSection(text);
-  if (at) return text.slice(0, at.start) + section + text.slice(at.end);
-  return `${text.replace(/\n*$/, '\n\n')}${section}\n`;
+  writeSection(file, STORE_SECTION, section);
 }

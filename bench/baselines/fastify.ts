@@ -1,5 +1,6 @@
 import http from 'node:http';
 import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { SCHEMA_FILES } from '../../representations/registry';
 import type { Fixtures } from '../fixtures';
 import { serveBaseline } from './listen';
@@ -25,13 +26,15 @@ function absoluteRefs(node: unknown, id: string, root = true): unknown {
  * Facet's own representation schemas (one per content type), negotiation by exact Accept, and a
  * hand-written If-None-Match check against the ETag Facet issued. `logger: true` is what a
  * Fastify user runs in production: pino, a line per request received and one per response.
+ * `setup` registers plugins before any route is added (their onRoute hooks see every route).
  */
-export async function createFastify(fixtures: Fixtures, options: { logger?: boolean } = {}): Promise<http.Server> {
+export async function createFastify(fixtures: Fixtures, options: { logger?: boolean; setup?: (app: FastifyInstance) => Promise<void> } = {}): Promise<http.Server> {
   let server: http.Server | undefined;
   const app = Fastify({
     logger: options.logger ?? false,
     serverFactory: (handler) => (server = http.createServer(handler)),
   });
+  await options.setup?.(app);
   for (const [file, schema] of Object.entries(SCHEMA_FILES)) app.addSchema(absoluteRefs(schema, SCHEMA_BASE + file) as { $id: string });
   for (const [path, reps] of Object.entries(fixtures.resources)) {
     const byType = new Map(reps.map((r) => [r.type, { ...r, value: JSON.parse(r.body) as unknown }]));
