@@ -18,6 +18,23 @@ vcl 4.1;
 # most 8 media ranges are read; longer or unusual headers (quoted strings, non-ASCII, numeric
 # parameter names) go to the service uncached instead of being guessed at.
 #
+# Compression and CORS (issue 14). Facet compresses its own answers (br or gzip, chosen by
+# Accept-Encoding as src/http/encoding/accept-encoding.ts chooseEncoding() does) and gives each
+# coding its own strong ETag ("<tag>-br", "<tag>-gz"); with CORS_ORIGINS set, every /api answer
+# also varies on Origin. For GET and HEAD, facet_encoding rewrites Accept-Encoding to exactly
+# `br`, `gzip` or nothing (identity), and facet_cors_origin keeps Origin only when it is one of
+# CORS_ORIGINS, so a representation is stored at most 3 x (allowed origins + 1) times.
+#
+# varnishd MUST run with `-p http_gzip_support=off` (deploy/README.md, test/varnish/helpers).
+# With it on (the default), Varnish rewrites req.http.Accept-Encoding *after* vcl_recv to `gzip`
+# or nothing: a client normalised to `br` would be looked up, and its br answer stored, under the
+# identity key. Restoring the value into bereq in vcl_backend_fetch only fixes what the service
+# sees, not that key; and Varnish would gunzip for clients without gzip, weakening the ETag.
+# Facet already compresses once per version, so Varnish's own gzip has nothing to add: with it
+# off, Accept-Encoding is an ordinary header and Vary keys on the normalised value. Should it be
+# on anyway, vcl_backend_fetch notices (Varnish sends another coding than the one chosen here),
+# logs it, asks for the chosen coding and stores no br or identity answer: right, but uncached.
+#
 # Instances (deploy/README.md): one backend per Facet process, all probed on /readyz. Requests
 # that name a link (/api/links/{code}: card reads and the owner's edits) go to the instance the
 # code hashes to, so a card fetched right after an edit comes from the instance that made it
@@ -76,11 +93,22 @@ sub vcl_init {
 sub vcl_recv {
     unset req.http.X-Facet-Variant;
     unset req.http.X-Facet-Code;
+    unset req.http.X-Facet-Coding;
     set req.backend_hint = facet_rr.backend();
     if (req.url ~ "^/api/links/[A-Za-z0-9_-]{3,64}/?(\?.*)?$") {
         # Remembered for vcl_deliver: an edit bans the cached variants of this code.
         set req.http.X-Facet-Code = regsub(req.url, "^/api/links/([^/?]+).*$", "\1");
     }
+    if (req.method == "OPTIONS") {
+        # A CORS preflight (Fetch §3.2.3): the service answers it per Origin; never stored.
+        return (pass);
+    }
+    # BEGIN facet-normalise
+    if (req.method == "GET" || req.method == "HEAD") {
+        call facet_encoding;
+        call facet_origin;
+    }
+    # END facet-normalise
     if (req.url ~ "^/(healthz|readyz|metrics)/?(\?.*)?$") {
         # They describe one instance, and the service sends no Cache-Control on the first two:
         # the built-in VCL would keep an old "ready" for two minutes.
@@ -102,6 +130,126 @@ sub vcl_recv {
     # END facet-normalise
     # The built-in vcl_recv follows: methods, Authorization, Cookie.
 }
+
+# BEGIN facet-normalise
+# BEGIN facet-cors-origins
+# The origins of the service's CORS_ORIGINS, one exact comparison each (deploy/README.md: keep
+# the two in step; deploy/varnish/set-cors-origins.sh writes this block from the variable). Another
+# Origin is removed: the service grants it nothing, so one object serves it and no-Origin alike.
+sub facet_cors_origin {
+    unset req.http.Origin;
+}
+# END facet-cors-origins
+
+# Origin, joined first so that a second Origin header cannot ride along with an allowed one.
+sub facet_origin {
+    std.collect(req.http.Origin);
+    if (req.http.Origin) {
+        call facet_cors_origin;
+    }
+}
+
+# Rewrites Accept-Encoding to the coding chooseEncoding() picks: `br`, `gzip`, or unset for
+# identity (RFC 9110 §12.5.3): members split at commas and semicolons as it splits them; for each
+# of br, gzip (x-gzip too), identity and `*` the first member with a well-formed weight counts,
+# q=0 refuses; `*` covers the unnamed, unnamed identity ranks below any named coding, br beats
+# gzip beats identity at equal q. Weights are in ten-thousandths (1 = unnamed identity). A header
+# over 1 KB means identity there; one with bytes outside printable ASCII and tab is treated so
+# here (identity is always an acceptable answer) rather than guess at JavaScript's trim().
+# Records the outcome in req.http.X-Facet-Coding (br, gzip or identity). Each regsub below
+# matches the first member naming its coding with a well-formed weight (group 1: its q, empty
+# without one) and leaves the header unchanged when there is none.
+sub facet_encoding {
+    std.collect(req.http.Accept-Encoding);
+    set req.http.X-Facet-Coding = "identity";
+    if (!req.http.Accept-Encoding || req.http.Accept-Encoding ~ "[^\x20-\x7e\t]" || req.http.Accept-Encoding ~ "^.{1025}") {
+        unset req.http.Accept-Encoding;
+        return;
+    }
+    set req.http.X-Facet-EB = regsub(req.http.Accept-Encoding, {"(?i)^(?:|.*?,)[ \t]*br[ \t]*(?:(?:;[^,;]*)*;[ \t]*q[ \t]*=[ \t]*(0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?)[ \t]*(?:=[^,;]*)?)?(?:;(?![ \t]*q[ \t]*(?:[=;,]|$))[^,;]*)*(?:,.*)?$"}, "q\1");
+    call facet_weight_b;
+    set req.http.X-Facet-EG = regsub(req.http.Accept-Encoding, {"(?i)^(?:|.*?,)[ \t]*(?:x-)?gzip[ \t]*(?:(?:;[^,;]*)*;[ \t]*q[ \t]*=[ \t]*(0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?)[ \t]*(?:=[^,;]*)?)?(?:;(?![ \t]*q[ \t]*(?:[=;,]|$))[^,;]*)*(?:,.*)?$"}, "q\1");
+    call facet_weight_g;
+    set req.http.X-Facet-EI = regsub(req.http.Accept-Encoding, {"(?i)^(?:|.*?,)[ \t]*identity[ \t]*(?:(?:;[^,;]*)*;[ \t]*q[ \t]*=[ \t]*(0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?)[ \t]*(?:=[^,;]*)?)?(?:;(?![ \t]*q[ \t]*(?:[=;,]|$))[^,;]*)*(?:,.*)?$"}, "q\1");
+    call facet_weight_i;
+    set req.http.X-Facet-ES = regsub(req.http.Accept-Encoding, {"(?i)^(?:|.*?,)[ \t]*\*[ \t]*(?:(?:;[^,;]*)*;[ \t]*q[ \t]*=[ \t]*(0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?)[ \t]*(?:=[^,;]*)?)?(?:;(?![ \t]*q[ \t]*(?:[=;,]|$))[^,;]*)*(?:,.*)?$"}, "q\1");
+    call facet_weight_s;
+    # Unnamed codings take the weight of `*`; unnamed identity, without `*`, the least there is.
+    if (req.http.X-Facet-ES != "-1") {
+        if (req.http.X-Facet-EB == "-1") { set req.http.X-Facet-EB = req.http.X-Facet-ES; }
+        if (req.http.X-Facet-EG == "-1") { set req.http.X-Facet-EG = req.http.X-Facet-ES; }
+        if (req.http.X-Facet-EI == "-1") { set req.http.X-Facet-EI = req.http.X-Facet-ES; }
+    } elsif (req.http.X-Facet-EI == "-1") {
+        set req.http.X-Facet-EI = "1";
+    }
+    set req.http.X-Facet-EQ = "0";
+    if (std.integer(req.http.X-Facet-EB, 0) > std.integer(req.http.X-Facet-EQ, 0)) {
+        set req.http.X-Facet-Coding = "br";
+        set req.http.X-Facet-EQ = req.http.X-Facet-EB;
+    }
+    if (std.integer(req.http.X-Facet-EG, 0) > std.integer(req.http.X-Facet-EQ, 0)) {
+        set req.http.X-Facet-Coding = "gzip";
+        set req.http.X-Facet-EQ = req.http.X-Facet-EG;
+    }
+    if (std.integer(req.http.X-Facet-EI, 0) > std.integer(req.http.X-Facet-EQ, 0)) {
+        set req.http.X-Facet-Coding = "identity";
+    }
+    if (req.http.X-Facet-Coding == "identity") {
+        unset req.http.Accept-Encoding;
+    } else {
+        set req.http.Accept-Encoding = req.http.X-Facet-Coding;
+    }
+    unset req.http.X-Facet-EB;
+    unset req.http.X-Facet-EG;
+    unset req.http.X-Facet-EI;
+    unset req.http.X-Facet-ES;
+    unset req.http.X-Facet-EQ;
+}
+
+# X-Facet-EB: the header unchanged (not named: -1), "q" (no weight: 1) or "q<qvalue>" -> ten-thousandths.
+sub facet_weight_b {
+    if (req.http.X-Facet-EB == req.http.Accept-Encoding) {
+        set req.http.X-Facet-EB = "-1";
+    } elsif (req.http.X-Facet-EB ~ "^q(1|$)") {
+        set req.http.X-Facet-EB = "10000";
+    } else {
+        set req.http.X-Facet-EB = std.integer(regsub(req.http.X-Facet-EB + "000", "^q0\.?([0-9]{3}).*$", "\1"), 0) * 10;
+    }
+}
+
+# X-Facet-EG: the header unchanged (not named: -1), "q" (no weight: 1) or "q<qvalue>" -> ten-thousandths.
+sub facet_weight_g {
+    if (req.http.X-Facet-EG == req.http.Accept-Encoding) {
+        set req.http.X-Facet-EG = "-1";
+    } elsif (req.http.X-Facet-EG ~ "^q(1|$)") {
+        set req.http.X-Facet-EG = "10000";
+    } else {
+        set req.http.X-Facet-EG = std.integer(regsub(req.http.X-Facet-EG + "000", "^q0\.?([0-9]{3}).*$", "\1"), 0) * 10;
+    }
+}
+
+# X-Facet-EI: the header unchanged (not named: -1), "q" (no weight: 1) or "q<qvalue>" -> ten-thousandths.
+sub facet_weight_i {
+    if (req.http.X-Facet-EI == req.http.Accept-Encoding) {
+        set req.http.X-Facet-EI = "-1";
+    } elsif (req.http.X-Facet-EI ~ "^q(1|$)") {
+        set req.http.X-Facet-EI = "10000";
+    } else {
+        set req.http.X-Facet-EI = std.integer(regsub(req.http.X-Facet-EI + "000", "^q0\.?([0-9]{3}).*$", "\1"), 0) * 10;
+    }
+}
+
+# X-Facet-ES: the header unchanged (not named: -1), "q" (no weight: 1) or "q<qvalue>" -> ten-thousandths.
+sub facet_weight_s {
+    if (req.http.X-Facet-ES == req.http.Accept-Encoding) {
+        set req.http.X-Facet-ES = "-1";
+    } elsif (req.http.X-Facet-ES ~ "^q(1|$)") {
+        set req.http.X-Facet-ES = "10000";
+    } else {
+        set req.http.X-Facet-ES = std.integer(regsub(req.http.X-Facet-ES + "000", "^q0\.?([0-9]{3}).*$", "\1"), 0) * 10;
+    }
+}
+# END facet-normalise
 
 # BEGIN facet-normalise
 # Sets req.http.Accept to the chosen vendor type (or application/x-facet-unacceptable), drops
@@ -288,6 +436,23 @@ sub facet_choose {
 sub vcl_backend_fetch {
     unset bereq.http.X-Facet-Variant;
     unset bereq.http.X-Facet-Code;
+    unset bereq.http.X-Facet-Uncacheable;
+    if (bereq.http.X-Facet-Coding &&
+        ((bereq.http.X-Facet-Coding == "identity" && bereq.http.Accept-Encoding) ||
+         (bereq.http.X-Facet-Coding != "identity" && bereq.http.Accept-Encoding != bereq.http.X-Facet-Coding))) {
+        # Only when varnishd runs with http_gzip_support=on, against the requirement at the top:
+        # it has replaced the coding chosen in vcl_recv by gzip. Ask for the chosen one and do not
+        # store the answer (its lookup key is Varnish's rewrite, not the coding): every answer stays
+        # right and strong, only br and identity go uncached. gzip requests are not affected.
+        std.log("facet: varnishd runs with http_gzip_support=on; run it with -p http_gzip_support=off");
+        set bereq.http.X-Facet-Uncacheable = "http_gzip_support=on";
+        if (bereq.http.X-Facet-Coding == "identity") {
+            unset bereq.http.Accept-Encoding;
+        } else {
+            set bereq.http.Accept-Encoding = bereq.http.X-Facet-Coding;
+        }
+    }
+    unset bereq.http.X-Facet-Coding;
     if (bereq.url ~ "^/api/links/[A-Za-z0-9_-]{3,64}/?(\?.*)?$") {
         # Card reads and edits of one code meet on one instance; on a retry, its next alternative.
         set bereq.backend = facet_by_code.backend(by=KEY,
@@ -300,6 +465,9 @@ sub vcl_backend_fetch {
 }
 
 sub vcl_backend_response {
+    if (bereq.http.X-Facet-Uncacheable) {
+        set beresp.uncacheable = true;
+    }
     # Marks every stored variant of a card with its code, so that an edit can ban them all.
     if (bereq.url ~ "^/api/links/[A-Za-z0-9_-]{3,64}/?(\?.*)?$") {
         set beresp.http.X-Facet-Code = regsub(bereq.url, "^/api/links/([^/?]+).*$", "\1");
@@ -341,5 +509,8 @@ sub vcl_deliver {
     }
     if (req.http.X-Facet-Variant) {
         set resp.http.X-Facet-Variant = req.http.X-Facet-Variant;
+    }
+    if (req.http.X-Facet-Coding) {
+        set resp.http.X-Facet-Coding = req.http.X-Facet-Coding;
     }
 }

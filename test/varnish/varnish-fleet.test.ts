@@ -3,6 +3,7 @@ import { DEMO_KEYS } from '../../src/domain/seed';
 import { describeWithPostgres } from '../helpers/postgres';
 import { describeCacheBehaviour } from './helpers/cache-suite';
 import { startEdge } from './helpers/edge';
+import { describeEncodingAndCors } from './helpers/encoding-cors-suite';
 import type { Edge, Instance } from './helpers/edge';
 import { expectBody, expectProblemStatus, expectRepresentation } from './helpers/expect';
 import { closeConnections, send } from './helpers/http';
@@ -30,6 +31,7 @@ describeWithVarnish('Varnish in front of two Facet instances on one PostgreSQL',
     }, 30_000);
 
     describeCacheBehaviour(fleet);
+    describeEncodingAndCors(fleet);
 
     it('sends private requests round-robin and every request for one code to one instance', async () => {
       const before = await Promise.all(fleet().instances.map((i) => requestsServed(i, '/api/links')));

@@ -5,6 +5,8 @@ export interface Reply {
   status: number;
   headers: http.IncomingHttpHeaders;
   body: string;
+  /** The body's bytes as received (compressed when Content-Encoding says so). */
+  bytes: Buffer;
 }
 
 /** Request headers; an array sends the header once per element, undefined leaves it out. */
@@ -19,7 +21,10 @@ export function send(port: number, path: string, headers: Headers = {}, method =
     const req = http.request({ host: '127.0.0.1', port, path, method, headers: defined, agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+      res.on('end', () => {
+        const bytes = Buffer.concat(chunks);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: bytes.toString(), bytes });
+      });
       res.on('error', reject);
     });
     req.on('error', reject);

@@ -64,13 +64,18 @@ export interface Varnish extends Started {
   workDir: string;
 }
 
-/** Starts `varnishd -F` on an ephemeral loopback port with the given VCL; resolves when it answers ping. */
-export async function startVarnish(varnishd: string, vclPath: string, workDir: string): Promise<Varnish> {
+/**
+ * Starts `varnishd -F` on an ephemeral loopback port with the given VCL; resolves when it answers
+ * ping. `httpGzipSupport: true` leaves Varnish's gzip handling on, against deploy/README.md.
+ */
+export async function startVarnish(varnishd: string, vclPath: string, workDir: string, options: { httpGzipSupport?: boolean } = {}): Promise<Varnish> {
   const args = [
     '-F', '-j', 'none',
     '-a', '127.0.0.1:0', '-T', '127.0.0.1:0',
     '-f', vclPath, '-n', workDir,
     '-s', 'malloc,32m',
+    // As deploy/README.md runs it: Facet compresses; Varnish's gzip would rewrite Accept-Encoding (default.vcl).
+    '-p', `http_gzip_support=${options.httpGzipSupport ? 'on' : 'off'}`,
     '-p', 'thread_pools=1', '-p', 'thread_pool_min=5', '-p', 'thread_pool_max=50',
   ];
   const started = await spawnUntil(varnishd, args, process.env, /Child launched OK/, 60_000);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './processes';
@@ -17,9 +18,10 @@ export const backendName = (port: number): string => `facet_${port}`;
  * Writes a copy of the shipped VCL into `dir` with one backend per port in `backendPorts` (each
  * a copy of the first shipped backend, probe included) as the directors' members; with
  * `normalise: false` the marked normalisation blocks are cut out (the baseline a plain
- * `Vary`-honouring cache gives). Returns the absolute path of the copy.
+ * `Vary`-honouring cache gives). `corsOrigins` (the service's CORS_ORIGINS) fills the marked
+ * origin list by deploy/varnish/set-cors-origins.sh, as deploy/README.md says to. Returns the absolute path of the copy.
  */
-export function writeVcl(dir: string, backendPorts: readonly number[], options: { normalise: boolean }): string {
+export function writeVcl(dir: string, backendPorts: readonly number[], options: { normalise: boolean; corsOrigins?: readonly string[] }): string {
   let vcl = fs.readFileSync(VCL_PATH, 'utf8');
   const backends = BACKENDS_BLOCK.exec(vcl)?.[2];
   const template = backends === undefined ? undefined : BACKEND.exec(backends);
@@ -35,6 +37,7 @@ export function writeVcl(dir: string, backendPorts: readonly number[], options: 
   ]);
   vcl = vcl.replace(BACKENDS_BLOCK, (_all, begin: string, _old, end: string) => begin + declared.join('\n') + end);
   vcl = vcl.replace(MEMBERS_BLOCK, (_all, begin: string, _old, end: string) => begin + members.join('') + end);
+  vcl = withCorsOrigins(vcl, options.corsOrigins ?? [], dir);
   if (!options.normalise) {
     const blocks = vcl.match(NORMALISE_BLOCK)?.length ?? 0;
     if (blocks === 0) throw new Error(`${VCL_PATH} has no "# BEGIN facet-normalise" … "# END facet-normalise" block`);
@@ -43,4 +46,14 @@ export function writeVcl(dir: string, backendPorts: readonly number[], options: 
   const file = path.join(dir, options.normalise ? 'normalising.vcl' : 'plain.vcl');
   fs.writeFileSync(file, vcl);
   return file;
+}
+
+/** deploy/varnish/set-cors-origins.sh: what deploy/README.md runs to write the origin list from CORS_ORIGINS. */
+export const SET_CORS_ORIGINS = path.join(ROOT, 'deploy/varnish/set-cors-origins.sh');
+
+/** The VCL with its facet-cors-origins block keeping exactly these origins, written by the shipped script. */
+export function withCorsOrigins(vcl: string, origins: readonly string[], dir: string): string {
+  const input = path.join(dir, 'before-cors-origins.vcl');
+  fs.writeFileSync(input, vcl);
+  return execFileSync('sh', [SET_CORS_ORIGINS, input, origins.join(',')], { encoding: 'utf8' });
 }
