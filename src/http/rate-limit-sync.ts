@@ -62,23 +62,31 @@ export function createWindowSync(counts: RateLimitCounts, options: { windowMs: n
           window.learned = true;
         }
       }
-      const now = options.clock();
-      if (now - lastPrune > PRUNE_EVERY_MS) {
-        lastPrune = now;
-        await counts.prune(now - 2 * options.windowMs);
-      }
     } catch (err) {
       for (const [i, entry] of batch.entries()) {
         entry.window.pushed -= increments[i]!.delta;
         dirty.set(keyOf(entry.policy, entry.partition, entry.window), entry);
       }
-      const now = options.clock();
-      if (now - lastFailureReport > REPORT_FAILURES_EVERY_MS) {
-        lastFailureReport = now;
-        options.log('rate-limit counts could not be shared; each instance limits on its own counts until the store is back', err);
-      }
+      reportFailure(err);
     } finally {
       inFlight = false;
+    }
+    await prune();
+  }
+
+  /** Forgets windows that ended long ago, at most once a minute; its failure loses no count. */
+  async function prune(): Promise<void> {
+    const now = options.clock();
+    if (now - lastPrune <= PRUNE_EVERY_MS) return;
+    lastPrune = now;
+    await counts.prune(now - 2 * options.windowMs).catch(reportFailure);
+  }
+
+  function reportFailure(err: unknown): void {
+    const now = options.clock();
+    if (now - lastFailureReport > REPORT_FAILURES_EVERY_MS) {
+      lastFailureReport = now;
+      options.log('rate-limit counts could not be shared; each instance limits on its own counts until the store is back', err);
     }
   }
 
