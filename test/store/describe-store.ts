@@ -491,6 +491,12 @@ function describeSharing(store: () => Store, withUsers: WithUsers, insert: Inser
       }
     });
 
+    if (!traits.sharesRateLimits) {
+      // A store one process serves keeps no shared counts: the limiter then counts in memory.
+      it('declares no shared rate-limit counts, as one process is the whole service', () => {
+        expect(store().rateLimits).toBeUndefined();
+      });
+    }
     if (traits.sharesRateLimits) {
       const counts = (s: Store) => {
         if (!s.rateLimits) throw new Error('this store has no rateLimits');
@@ -530,6 +536,12 @@ function describeSharing(store: () => Store, withUsers: WithUsers, insert: Inser
       });
     }
 
+    if (!traits.announces) {
+      // Nothing to announce to: hot-read caches fall back to their TTL and this process's own writes.
+      it('declares no change feed, as no other process shares its caches', () => {
+        expect(store().subscribe).toBeUndefined();
+      });
+    }
     if (traits.announces) {
       it('announces a link written by the other store, by its code', async () => {
         await withUsers('u1');
