@@ -224,11 +224,16 @@ export const PROBES: Probe[] = [
   { op: 'GET /api/dashboard', status: 406, when: 'when a user key asks for partner.v3', run: (app) => send(request(app).get('/api/dashboard').set('Authorization', user).set('Accept', PARTNER_V3)) },
 
   { op: 'GET /openapi.yaml', status: 200, when: 'with the contract', run: (app) => send(request(app).get('/openapi.yaml')) },
+  { op: 'GET /openapi.yaml', status: 206, when: 'for one byte range', run: (app) => send(request(app).get('/openapi.yaml').set('Range', 'bytes=0-99')) },
+  { op: 'GET /openapi.yaml', status: 304, when: 'to its current ETag', run: async (app) => send(request(app).get('/openapi.yaml').set('If-None-Match', await etagOf(app, '/openapi.yaml'))) },
+  { op: 'GET /openapi.yaml', status: 412, when: 'to an If-Match naming another version', run: (app) => send(request(app).get('/openapi.yaml').set('If-Match', '"another-version"')) },
+  { op: 'GET /openapi.yaml', status: 416, when: 'for a range past its end', run: (app) => send(request(app).get('/openapi.yaml').set('Range', 'bytes=99999999-')) },
   { op: 'GET /representations/{folder}/{file}', status: 200, when: 'with a schema the contract references', run: (app) => send(request(app).get('/representations/link-page/full.schema.json')) },
   { op: 'GET /representations/{folder}/{file}', status: 404, when: 'for a schema that does not exist', run: (app) => send(request(app).get('/representations/link/nope.schema.json')) },
   { op: 'GET /metrics', status: 200, when: 'with Prometheus metrics', run: (app) => send(request(app).get('/metrics')) },
   { op: 'GET /metrics', status: 401, when: 'without the token METRICS_TOKEN sets', run: metricsWithoutToken },
   { op: 'GET /docs', status: 200, when: 'with the reference page', run: (app) => send(request(app).get('/docs')) },
+  { op: 'GET /docs', status: 304, when: 'to its current ETag', run: async (app) => send(request(app).get('/docs').set('If-None-Match', await etagOf(app, '/docs'))) },
   { op: 'GET /healthz', status: 200, when: 'while the process runs', run: (app) => send(request(app).get('/healthz')) },
   { op: 'GET /readyz', status: 200, when: 'while the store answers', run: (app) => send(request(app).get('/readyz')) },
   {
