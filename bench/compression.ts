@@ -8,19 +8,9 @@ import { loadTool, runLoad } from './load';
 import { describeMachine } from './machine';
 import { startServer } from './processes';
 import type { ServerProcess } from './processes';
+import { LOAD_CPU, PROJECT, runSettings, say, SERVER_CPU } from './settings';
 
-const PROJECT = path.join(__dirname, '..', '..');
-const SERVER_CPU = 0;
-const LOAD_CPU = 1;
-const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
-const settings = {
-  seconds: env('BENCH_SECONDS', 3),
-  runs: env('BENCH_RUNS', 3),
-  warmup: env('BENCH_WARMUP', 2),
-  connections: env('BENCH_CONNECTIONS', 32),
-  only: process.env.BENCH_ONLY?.split(',').map((s) => s.trim()),
-};
-const say = (line: string) => process.stdout.write(`${line}\n`);
+const settings = runSettings();
 
 /**
  * `npm run bench -- --compression`: the full dashboard and a 50-link page in gzip and in br (and

@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { pinned } from './processes';
+import { PROJECT } from './settings';
 
 /** One bounded load run against one URL. */
 export interface LoadOptions {
@@ -28,7 +29,6 @@ export interface LoadResult {
   badStatus: number;
 }
 
-const PROJECT = path.join(__dirname, '..', '..');
 
 /** wrk when installed (and not overridden by BENCH_LOAD=autocannon), else autocannon. */
 export function loadTool(): 'wrk' | 'autocannon' {

@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CAN_PIN } from './processes';
+import { PROJECT } from './settings';
 
-const PROJECT = path.join(__dirname, '..', '..');
 const PACKAGES = ['express', 'fastify', 'fast-json-stringify', '@fastify/compress', 'autocannon', 'better-sqlite3', 'lru-cache', 'negotiator'];
 
 function cpuModel(): string {

@@ -17,25 +17,15 @@ import { keepSections } from './sections';
 import { STORE_SECTION } from './store-report';
 import { runStoreBench } from './stores';
 import { soak } from './soak';
+import { envNumber, LOAD_CPU, PROJECT, runSettings, say, SERVER_CPU } from './settings';
 
-const PROJECT = path.join(__dirname, '..', '..');
-const SERVER_CPU = 0;
-const LOAD_CPU = 1;
-
-const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 /** Knobs, all optional: shorter runs while developing, a subset of scenarios or servers, a CPU profile of Facet. */
 const settings = {
-  seconds: env('BENCH_SECONDS', 3),
-  runs: env('BENCH_RUNS', 3),
-  warmup: env('BENCH_WARMUP', 2),
-  connections: env('BENCH_CONNECTIONS', 32),
-  only: process.env.BENCH_ONLY?.split(',').map((s) => s.trim()),
+  ...runSettings(),
   servers: (process.env.BENCH_SERVERS?.split(',') ?? [...SERVERS]) as ServerName[],
   cpuProfileDir: process.env.BENCH_CPU_PROF,
-  cacheBytes: env('REPRESENTATION_CACHE_BYTES', 16 * 2 ** 20),
+  cacheBytes: envNumber('REPRESENTATION_CACHE_BYTES', 16 * 2 ** 20),
 };
-
-const say = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main(): Promise<void> {
   const tool = loadTool();

@@ -6,8 +6,8 @@ import { loadTool, runLoad } from './load';
 import { startServer } from './processes';
 import { rssOf } from './rss';
 import { SCENARIOS } from './scenarios';
+import { PROJECT, say } from './settings';
 
-const PROJECT = path.join(__dirname, '..', '..');
 const SLICE_SECONDS = 5;
 const POINT_SECONDS = 10;
 const MB = 2 ** 20;
@@ -20,7 +20,6 @@ interface Point {
   externalMb: number | null;
 }
 
-const say = (line: string) => process.stdout.write(`${line}\n`);
 
 /** A gauge of the service's own /metrics, in MB. */
 async function gaugeMb(url: string, name: string): Promise<number | null> {

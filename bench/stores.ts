@@ -12,20 +12,13 @@ import { benchCodes, benchKey, prepareStore } from './store-fixtures';
 import type { StoreLoadJob, StoreLoadResult, StoreLoadSpec } from './store-load-worker';
 import { renderStoreSection, writeStoreSection } from './store-report';
 import type { StoreName, StoreScenarioResult } from './store-report';
+import { envNumber, LOAD_CPU, PROJECT, runSettings, say, SERVER_CPU } from './settings';
 
-const PROJECT = path.join(__dirname, '..', '..');
-const SERVER_CPU = 0;
-const LOAD_CPU = 1;
-const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const settings = {
-  seconds: env('BENCH_SECONDS', 3),
-  runs: env('BENCH_RUNS', 3),
-  warmup: env('BENCH_WARMUP', 2),
-  connections: env('BENCH_STORE_CONNECTIONS', 16),
+  ...runSettings('BENCH_STORE_CONNECTIONS', 16),
   /** Dashboards read per measured run; each of a user no request has read before. */
-  dashboardsPerRun: env('BENCH_DASHBOARDS', 100),
+  dashboardsPerRun: envNumber('BENCH_DASHBOARDS', 100),
 };
-const say = (line: string) => process.stdout.write(`${line}\n`);
 
 /**
  * `npm run bench -- --stores` (or BENCH_STORES=1): Facet on SQLite and on a throwaway PostgreSQL,
