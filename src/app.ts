@@ -19,6 +19,9 @@ import { createStatsRouter } from './http/routes/stats';
 
 export type { AppDeps, Services } from './compose';
 
+/** The route label logs and metrics give a CORS preflight. */
+const PREFLIGHT_ROUTE = 'preflight';
+
 /**
  * The service's request listener: the dispatcher (src/http/fast-path.ts) for the hottest reads,
  * Express for everything else. It carries Express's `request` / `response` prototypes, which
@@ -69,7 +72,11 @@ export function createApp(deps: AppDeps): FacetApp {
     try {
       // CORS first, whichever way the request is answered: a preflight is answered here, an
       // allowed origin's grant is set before the answer's own headers.
-      if (parts.cors.handle(req, res)) return;
+      const started = performance.now();
+      if (parts.cors.handle(req, res)) {
+        parts.observer.answeredFirst(req, res, PREFLIGHT_ROUTE, started);
+        return;
+      }
       if (!fastPath(req, res)) app(req, res);
     } catch (err) {
       parts.answerFailure(req, res, err, (req.url ?? '/').split('?')[0]!);

@@ -33,6 +33,8 @@ export interface RequestObserver {
    * `route` is its template and `started` is `performance.now()` at arrival.
    */
   answered(req: IncomingMessage, res: ServerResponse, route: string, started: number): void;
+  /** Records a request answered before any route (a CORS preflight), once its response is written. */
+  answeredFirst(req: IncomingMessage, res: ServerResponse, route: string, started: number): void;
 }
 
 /** One log line and one set of metrics per answered request: method, route, status, representation, bytes, duration. */
@@ -59,6 +61,7 @@ export function createRequestObserver(logger: Logger, metrics: Metrics): Request
       metrics.observeFastPath();
       record(req, res, route, started);
     },
+    answeredFirst: record,
     middleware: function logRequest(req, res, next) {
       const started = performance.now();
       res.once('finish', () => record(req, res, routeOf(req, res), started));

@@ -4,6 +4,9 @@ import type { KeyKind, Link, User } from '../domain/types';
 // Both stores share one schema (column for column; times in epoch milliseconds, tags as JSON text),
 // so a row reads into domain data the same way from either driver.
 
+/** The tables requests read: readiness reads a row of each, in either store. */
+export const READ_TABLES = ['users', 'api_keys', 'links', 'click_daily', 'teams'] as const;
+
 /** A row of `links`. */
 export interface LinkRow {
   row_id: number;

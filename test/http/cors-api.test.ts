@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { FULL, SUMMARY } from '../../representations/media-types';
 import { CORS_EXPOSED_HEADERS } from '../../src/http/cors';
+import { createMetrics } from '../../src/observability/metrics';
 import { expectValidBody } from '../helpers/schema';
 import { createTestApp, KEYS } from '../helpers/test-app';
 import type { TestApp } from '../helpers/test-app';
@@ -10,7 +11,8 @@ const APP = 'https://app.example.com';
 
 describe('CORS on /api with CORS_ORIGINS set', () => {
   let t: TestApp;
-  beforeAll(async () => { t = await createTestApp({ config: { corsOrigins: [APP] } }); });
+  const metrics = createMetrics();
+  beforeAll(async () => { t = await createTestApp({ config: { corsOrigins: [APP] }, metrics }); });
   afterAll(async () => { await t.close(); });
 
   it('answers a preflight for a PATCH with If-Match before authentication, rate limits or routing', async () => {
@@ -22,6 +24,12 @@ describe('CORS on /api with CORS_ORIGINS set', () => {
     expect(res.headers['access-control-allow-headers']).toMatch(/If-Match/);
     expect(Number(res.headers['access-control-max-age'])).toBeGreaterThanOrEqual(600);
     expect(varyOf(res)).toContain('origin');
+  });
+
+  it('logs and counts a preflight like any other answer, under its own route label', async () => {
+    await request(t.app).options('/api/me').set('Origin', APP).set('Access-Control-Request-Method', 'GET');
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/facet_http_requests_total\{[^}]*route="preflight"[^}]*status="204"[^}]*\} [1-9]/);
   });
 
   it.each([

@@ -10,6 +10,7 @@ import { translatePgError } from './errors';
 import { createPostgresKeys } from './keys';
 import { createPostgresLinks } from './links';
 import { migrate } from './migrations';
+import { READ_TABLES } from '../rows';
 import { createPostgresRateLimits } from './rate-limits';
 import { createPostgresUsers } from './users';
 
@@ -91,7 +92,7 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
     async ping() {
       // As in SQLite: read every table requests read, and commit a write.
       await db.transaction(async (client) => {
-        for (const table of ['users', 'api_keys', 'links', 'click_daily', 'teams']) await client.query(`SELECT * FROM ${table} LIMIT 1`);
+        for (const table of READ_TABLES) await client.query(`SELECT * FROM ${table} LIMIT 1`);
         await client.query('INSERT INTO heartbeat (id, at) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET at = excluded.at', [Date.now()]);
       });
     },

@@ -11,6 +11,7 @@ import { createSqliteKeys } from './keys';
 import { createSqliteLinks } from './links';
 import { migrate } from './migrations';
 import { createSqliteUsers } from './users';
+import { READ_TABLES } from '../rows';
 
 /** How long opening and migrating waits for another process's lock: start-up may wait, requests never do. */
 const STARTUP_BUSY_TIMEOUT_MS = 5000;
@@ -52,9 +53,12 @@ export function openSqliteStore(dataDir: string): Store {
   const anyUser = db.prepare('SELECT 1 FROM users LIMIT 1');
   // Readiness reads a row of every table requests read and commits a write, so a file that can
   // no longer be written, a corrupt table or a lock held by another process all make it fail.
+  // Prepared once: SQLite re-checks the schema on every run, so a table dropped since fails the probe.
+  const reads = READ_TABLES.map((table) => db.prepare(`SELECT * FROM ${table} LIMIT 1`));
+  const beat = db.prepare('INSERT INTO heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at');
   const probe = db.transaction((now: number) => {
-    for (const table of ['users', 'api_keys', 'links', 'click_daily', 'teams']) db.prepare(`SELECT * FROM ${table} LIMIT 1`).get();
-    db.prepare('INSERT INTO heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at').run(now);
+    for (const read of reads) read.get();
+    beat.run(now);
   });
   const guard = <T extends object>(repo: T) => translateErrors(retryWhileBusy(repo), translateSqliteError);
   const lifecycle = guard({
