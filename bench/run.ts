@@ -14,10 +14,14 @@ import type { ScenarioResult, ServerName } from './report';
 import { watchRss } from './rss';
 import { SCENARIOS } from './scenarios';
 import { keepSections } from './sections';
+import type { Section } from './sections';
 import { STORE_SECTION } from './store-report';
 import { runStoreBench } from './stores';
 import { soak } from './soak';
 import { envNumber, LOAD_CPU, PROJECT, runSettings, say, SERVER_CPU } from './settings';
+
+/** Notes written by hand from a CPU profile: a run keeps them, as it keeps the other modes' sections. */
+const PROFILE_NOTES: Section = { begin: '<!-- BEGIN profile notes', end: '<!-- END profile notes -->' };
 
 /** Knobs, all optional: shorter runs while developing, a subset of scenarios or servers, a CPU profile of Facet. */
 const settings = {
@@ -105,7 +109,7 @@ async function main(): Promise<void> {
     const complete = !settings.only && settings.servers.length === SERVERS.length;
     const out = process.env.BENCH_RESULTS ?? (complete ? path.join(PROJECT, 'bench', 'RESULTS.md') : undefined);
     if (out) {
-      fs.writeFileSync(out, keepSections(out, report, [STORE_SECTION, COMPRESSION_SECTION]));
+      fs.writeFileSync(out, keepSections(out, report, [PROFILE_NOTES, STORE_SECTION, COMPRESSION_SECTION]));
       say(`\nwritten to ${out}`);
     }
   } finally {
