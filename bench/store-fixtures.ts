@@ -1,4 +1,5 @@
 import { hashKey } from '../src/domain/keys';
+import { createPasswordHasher } from '../src/domain/passwords';
 import type { Store } from '../src/domain/repository';
 import { prng, seedDemoData } from '../src/domain/seed';
 import type { Click } from '../src/domain/types';
@@ -27,7 +28,7 @@ export async function prepareStore(config: StoreConfig, users: number): Promise<
   const now = new Date();
   const store = await createStore(config, async (fresh) => {
     if (!(await fresh.isEmpty())) throw new Error('the bench needs an empty store');
-    await seedDemoData(fresh, now);
+    await seedDemoData(fresh, now, createPasswordHasher(10));
     await seedBenchUsers(fresh, users, now);
   });
   await store.close();

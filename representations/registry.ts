@@ -47,6 +47,12 @@ export const OTHER_SCHEMAS = {
   linkPartnerV3Create: 'link-input/partner-v3-create.schema.json',
   linkUpdate: 'link-input/update.schema.json',
   linkPartnerV3Update: 'link-input/partner-v3-update.schema.json',
+  accountCreate: 'sign-in/account-create.schema.json',
+  credentials: 'sign-in/credentials.schema.json',
+  passwordChange: 'sign-in/password-change.schema.json',
+  session: 'sign-in/session.schema.json',
+  tokenResponse: 'sign-in/token-response.schema.json',
+  oauthError: 'sign-in/oauth-error.schema.json',
 } as const;
 
 export type ResourceName = keyof typeof DEFINITIONS;

@@ -16,6 +16,8 @@ import { createLinksRouter } from './http/routes/links';
 import { createMetaRouter } from './http/routes/meta';
 import { createRedirectRouter } from './http/routes/redirect';
 import { createStatsRouter } from './http/routes/stats';
+import { createOAuthRouter } from './http/sign-in/oauth';
+import { createSignInRouter } from './http/sign-in/routes';
 
 export type { AppDeps, Services } from './compose';
 
@@ -57,11 +59,15 @@ export function createApp(deps: AppDeps): FacetApp {
   // Only the API authenticates: a short link keeps working for a client holding a stale key.
   app.use('/api', parts.auth.middleware);
   app.use(parts.limiter.middleware); // writes; visits are counted by the redirect route itself
-  const { sparse, answerOptions } = parts;
-  app.use(createStatsRouter({ links: services.links, analytics: services.analytics, registry, ctx, sparse, answerOptions }));
-  app.use(createLinksRouter({ links: services.links, registry, cards: parts.cards, card: routes.card, baseUrl: deps.config.publicBaseUrl, now: parts.now, sparse, answerOptions }));
-  app.use(createAccountRouter({ users: services.users, registry, ctx, sparse, answerOptions }));
-  app.use(createDashboardRouter(routes.dashboard));
+  const { sparse } = parts;
+  const answerOptions = parts.privateAnswerOptions;
+  const signedIn = parts.auth.sessionMiddleware;
+  app.use(createSignInRouter({ ...parts, users: services.users, limits: parts.signInLimits, registry, ctx, lifetimes: parts.sessionLifetimes, answerOptions }));
+  app.use(createOAuthRouter({ tokens: parts.tokens }));
+  app.use(createStatsRouter({ links: services.links, analytics: services.analytics, registry, ctx, sparse, answerOptions, signedIn }));
+  app.use(createLinksRouter({ links: services.links, registry, cards: parts.cards, card: routes.card, baseUrl: deps.config.publicBaseUrl, now: parts.now, sparse, answerOptions, signedIn }));
+  app.use(createAccountRouter({ users: services.users, registry, ctx, sparse, answerOptions, signedIn }));
+  app.use(createDashboardRouter(routes.dashboard, signedIn));
   app.use(createRedirectRouter(routes.redirect));
   app.use(notFoundHandler);
   app.use(createErrorHandler(parts.answerFailure));

@@ -3,7 +3,15 @@ import path from 'node:path';
 import type { ShapeContext } from '../representations/context';
 import type { Registry } from '../representations/registry';
 import type { Config } from './config';
-import { DEFAULT_RATE_LIMITS } from './config';
+import { DEFAULT_RATE_LIMITS, DEFAULT_SIGN_IN } from './config';
+import { createAccountService } from './domain/accounts';
+import type { AccountService } from './domain/accounts';
+import type { KeyUsage } from './domain/key-usage';
+import { createPasswordHasher } from './domain/passwords';
+import { createSessionService } from './domain/sessions';
+import type { SessionLifetimes, SessionService } from './domain/sessions';
+import { createTokenService } from './domain/token-families';
+import type { TokenService } from './domain/token-families';
 import { createAnalyticsService } from './domain/analytics';
 import type { AnalyticsService } from './domain/analytics';
 import type { ClickRecorder } from './domain/clicks';
@@ -17,14 +25,18 @@ import { createLogger } from './observability/logger';
 import type { Logger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
 import type { Metrics } from './observability/metrics';
-import { createAuthenticator } from './http/auth';
+import { createAuthenticator } from './http/sign-in/authenticate';
+import type { Authenticator } from './http/sign-in/authenticate';
+import { createSignInLimits } from './http/sign-in/attempts';
+import type { SignInLimits } from './http/sign-in/attempts';
+import { createCsrfGuard } from './http/sign-in/csrf';
+import type { CsrfGuard } from './http/sign-in/csrf';
 import { createCors } from './http/cors';
 import type { Cors } from './http/cors';
 import { answerVary } from './http/respond';
 import type { AnswerOptions } from './http/respond';
 import { createSparseAnswers } from './http/sparse';
 import type { SparseAnswers } from './http/sparse';
-import type { Authenticator } from './http/auth';
 import { createFailureAnswer } from './http/error-handler';
 import type { AnswerFailure } from './http/error-handler';
 import type { HotRoute } from './http/hot-route';
@@ -49,11 +61,14 @@ export interface Services {
 /** Everything the app is built from; tests pass their own. */
 export interface AppDeps {
   config: Pick<Config, 'publicBaseUrl' | 'representationCacheBytes' | 'publicMaxAgeSeconds' | 'countryHeader' | 'dashboardBudgetMs'>
-    & Partial<Pick<Config, 'metricsToken' | 'corsOrigins' | 'compressMinBytes'>>;
+    & Partial<Pick<Config, 'metricsToken' | 'corsOrigins' | 'compressMinBytes'>>
+    & { signIn?: Partial<Config['signIn']> };
   store: Store;
   registry: Registry;
   clicks: ClickRecorder;
   services?: Partial<Services>;
+  /** Where API keys' last use is noted (flushed off the hot path); not recorded when not given. */
+  keyUsage?: KeyUsage;
   /** Rate limits of writes and redirects; DEFAULT_RATE_LIMITS when not given. */
   rateLimits?: RateLimitOptions;
   now?: () => Date;
@@ -76,12 +91,20 @@ export interface Parts {
   ctx: () => ShapeContext;
   observer: RequestObserver;
   auth: Authenticator;
+  accounts: AccountService;
+  sessions: SessionService;
+  tokens: TokenService;
+  csrf: CsrfGuard;
+  signInLimits: SignInLimits;
+  sessionLifetimes: SessionLifetimes;
   limiter: RateLimiter;
   cards: LinkCards;
   answerFailure: AnswerFailure;
   cors: Cors;
-  /** Vary and compression threshold of every prepared answer. */
+  /** Vary and compression threshold of the public card's prepared answers (the cookie is ignored there). */
   answerOptions: AnswerOptions;
+  /** The same for every other /api answer, which the session cookie may sign in: it varies on Cookie too. */
+  privateAnswerOptions: AnswerOptions;
   /** `Vary` of /api answers that are not prepared (errors): no Accept-Encoding, a problem is never compressed. */
   errorVary: string;
   sparse: SparseAnswers;
@@ -106,11 +129,22 @@ export function composeParts(deps: AppDeps): Parts {
   const ctx = (): ShapeContext => ({ baseUrl, now: now() });
   // Counts shared through the store, when it shares them: N instances never mean N quotas.
   const limiter = createRateLimiter({ ...(deps.rateLimits ?? DEFAULT_RATE_LIMITS), shared: store.rateLimits, log });
-  const auth = createAuthenticator(store.keys);
-  // A key revoked on any instance (announced by a shared store) stops working here at once.
+  const signIn = { ...DEFAULT_SIGN_IN, ...config.signIn };
+  const hasher = createPasswordHasher(signIn.passwordScryptLogN);
+  const sessionLifetimes = { idleMs: signIn.sessionIdleSeconds * 1000, absoluteMs: signIn.sessionAbsoluteSeconds * 1000 };
+  const sessions = createSessionService({ credentials: store.credentials, lifetimes: sessionLifetimes, now, log });
+  const tokens = createTokenService({
+    credentials: store.credentials,
+    lifetimes: { accessMs: signIn.accessTokenSeconds * 1000, refreshIdleMs: signIn.refreshIdleSeconds * 1000, refreshAbsoluteMs: signIn.refreshAbsoluteSeconds * 1000, graceMs: signIn.refreshGraceSeconds * 1000 },
+    now,
+  });
+  const csrf = createCsrfGuard(new URL(baseUrl).origin, config.corsOrigins ?? []);
+  const auth = createAuthenticator({ keys: store.keys, sessions, tokens, csrf, keyUsage: deps.keyUsage, now });
+  // A key, session or token revoked on any instance (announced by a shared store) stops working here at once.
   store.subscribe?.((change) => { if (change.kind === 'accounts' || change.kind === 'unknown') auth.forget(); });
   const cors = createCors(config.corsOrigins ?? []);
   const answerOptions: AnswerOptions = { vary: answerVary(cors.enabled), compressMinBytes: config.compressMinBytes };
+  const privateAnswerOptions: AnswerOptions = { vary: answerVary(cors.enabled, true, true), compressMinBytes: config.compressMinBytes };
   const sparse = createSparseAnswers({ cacheBytes: config.representationCacheBytes });
   const cards = createLinkCards({
     answerOptions,
@@ -135,16 +169,23 @@ export function composeParts(deps: AppDeps): Parts {
     ctx,
     observer: createRequestObserver(logger, metrics),
     auth,
+    accounts: createAccountService({ credentials: store.credentials, hasher, now }),
+    sessions,
+    tokens,
+    csrf,
+    signInLimits: createSignInLimits({ windowSeconds: signIn.failureWindowSeconds, perAccount: signIn.failuresPerAccount, perAddress: signIn.failuresPerAddress }, store.rateLimits, log),
+    sessionLifetimes,
     limiter,
     cards,
     answerFailure: createFailureAnswer(log),
     cors,
     answerOptions,
-    errorVary: answerVary(cors.enabled, false),
+    privateAnswerOptions,
+    errorVary: answerVary(cors.enabled, false, true),
     sparse,
     routes: {
       card: createCardRoute({ links: services.links, cards, registry, sparse }),
-      dashboard: createDashboardRoute(createDashboardAnswers({ dashboard, registry, ctx, dataVersion, answerOptions }), { registry, sparse }),
+      dashboard: createDashboardRoute(createDashboardAnswers({ dashboard, registry, ctx, dataVersion, answerOptions: privateAnswerOptions }), { registry, sparse }),
       redirect: createRedirectRoute({ links: services.links, follow, limiter, now }),
     },
   };

@@ -5,6 +5,8 @@ import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import type { Config } from './config';
 import { createClickRecorder } from './domain/clicks';
+import { createKeyUsage } from './domain/key-usage';
+import { createPasswordHasher } from './domain/passwords';
 import { DEMO_KEYS, seedDemoData } from './domain/seed';
 import { StoreStartupError } from './domain/store-errors';
 import { createLogger } from './observability/logger';
@@ -16,6 +18,9 @@ import { createStore } from './store/create-store';
 import { describeDatabase } from './store/postgres/open';
 import { drainServer } from './http/shutdown';
 
+/** API keys' last use is written this often (and at shutdown): `npm run keys -- list` is at most this late. */
+const KEY_USAGE_FLUSH_MS = 30_000;
+
 async function serve(config: Config): Promise<void> {
   const logger = createLogger({ level: config.logLevel, pretty: process.stdout.isTTY === true });
   const info = (message: string) => logger.info(message);
@@ -25,7 +30,7 @@ async function serve(config: Config): Promise<void> {
   // Demo data is seeded under the store's start-up lock: instances starting together seed it once.
   const store = await createStore(config, async (fresh) => {
     if (!config.seedDemoData || !(await fresh.isEmpty())) return;
-    const seeded = await seedDemoData(fresh, new Date());
+    const seeded = await seedDemoData(fresh, new Date(), createPasswordHasher(config.signIn.passwordScryptLogN));
     info(`seeded demo data: ${seeded.links} links, ${seeded.clicks} clicks; keys ${DEMO_KEYS.user}, ${DEMO_KEYS.partner}`);
   });
   const clicks = createClickRecorder(store.clicks, {
@@ -34,7 +39,8 @@ async function serve(config: Config): Promise<void> {
     onBatch: (size, lagMs) => metrics.observeClickBatch(size, lagMs / 1000),
     onDrop: (click) => logger.warn({ linkRowId: click.linkRowId }, 'click dropped: the store has refused clicks for too long'),
   });
-  const app = createApp({ config, store, registry, clicks, logger, metrics, rateLimits: config.rateLimits });
+  const keyUsage = createKeyUsage(store.keys, { flushMs: KEY_USAGE_FLUSH_MS, now: () => new Date(), log: (message, err) => logger.error({ err }, message) });
+  const app = createApp({ config, store, registry, clicks, logger, metrics, rateLimits: config.rateLimits, keyUsage });
   const server = createServer(app, config); // req/res born with Express's prototypes: see src/http/server.ts
   server.on('clientError', handleClientError);
   server.listen(config.port, config.host, () => {
@@ -50,6 +56,7 @@ async function serve(config: Config): Promise<void> {
     const { forced } = await drainServer(server, config.shutdownTimeoutMs);
     if (forced > 0) logger.warn(`${forced} connections still open after SHUTDOWN_TIMEOUT_MS were cut`);
     await clicks.close();
+    await keyUsage.close();
     await store.close();
     await new Promise<void>((resolve) => logger.flush(() => resolve()));
     process.exit(0);

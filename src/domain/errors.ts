@@ -7,7 +7,7 @@ export interface FieldError {
 /** Why a domain operation refused: plain reasons the HTTP layer maps to statuses. */
 export class DomainError extends Error {
   constructor(
-    readonly kind: 'not-found' | 'gone' | 'conflict' | 'invalid' | 'stale',
+    readonly kind: 'not-found' | 'gone' | 'conflict' | 'invalid' | 'stale' | 'email-taken',
     message: string,
     readonly fieldErrors?: FieldError[],
   ) {

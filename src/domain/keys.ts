@@ -1,12 +1,14 @@
-import { createHash, randomBytes } from 'node:crypto';
-import type { KeyKind } from './types';
+import { generateSecret, hashSecret } from './secrets';
+
+/** The prefix of every new API key: recognisable to secret scanners (GitHub's `ghp_` plays this part). */
+export const KEY_PREFIX = 'fct_live_';
 
 /** API keys are stored as SHA-256 hashes: they are long random secrets, so a slow KDF buys nothing. */
 export function hashKey(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return hashSecret(secret);
 }
 
-/** A new random key: `fct_<kind>_` + 32 bytes of base64url. Shown once, stored only as its hash. */
-export function generateKey(kind: KeyKind): string {
-  return `fct_${kind}_${randomBytes(32).toString('base64url')}`;
+/** A new random key: `fct_live_` + 32 random bytes in base62 + a CRC32 checksum. Shown once, stored only as its hash. */
+export function generateKey(): string {
+  return generateSecret(KEY_PREFIX);
 }

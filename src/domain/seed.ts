@@ -1,9 +1,14 @@
 import type { Store } from './repository';
 import { hashKey } from './keys';
+import { createPasswordHasher } from './passwords';
+import type { PasswordHasher } from './passwords';
 import type { Click } from './types';
 
 /** The documented demo keys; they exist only in seeded demo data, never in production. */
 export const DEMO_KEYS = { user: 'demo_user_key', partner: 'demo_partner_key' } as const;
+
+/** The documented demo passwords (e-mail → password); likewise only in seeded demo data. */
+export const DEMO_PASSWORDS = { 'ada@example.com': 'ada-demo-password', 'grace@example.com': 'grace-demo-password', 'api@acme.example.com': 'acme-demo-password' } as const;
 
 const DAY = 86_400_000;
 
@@ -33,8 +38,8 @@ const DEVICES = ['mobile', 'mobile', 'mobile', 'desktop', 'desktop', 'tablet', '
 const COUNTRIES = ['US', 'US', 'DE', 'FR', 'GB', 'JP', 'BR', 'IN', 'ZZ'];
 const REFERRERS = [null, null, 'news.ycombinator.com', 'twitter.com', 'www.google.com', 'github.com'];
 
-/** Seeds users, a team, 50 links with 30 days of clicks and the two demo keys. */
-export async function seedDemoData(store: Store, now: Date): Promise<{ links: number; clicks: number }> {
+/** Seeds users with their demo passwords, a team, 50 links with 30 days of clicks and the two demo keys. */
+export async function seedDemoData(store: Store, now: Date, hasher: PasswordHasher = createPasswordHasher()): Promise<{ links: number; clicks: number }> {
   const random = prng(42);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const at = (daysAgo: number) => new Date(now.getTime() - daysAgo * DAY);
@@ -44,7 +49,10 @@ export async function seedDemoData(store: Store, now: Date): Promise<{ links: nu
     { id: 'usr_grace', name: 'Grace Hopper', email: 'grace@example.com', avatarUrl: null, createdAt: at(80) },
     { id: 'usr_acme', name: 'Acme Partner', email: 'api@acme.example.com', avatarUrl: null, createdAt: at(70) },
   ];
-  for (const user of users) await store.users.insert(user);
+  for (const user of users) {
+    await store.users.insert(user);
+    await store.credentials.setPassword(user.id, await hasher.hash(DEMO_PASSWORDS[user.email as keyof typeof DEMO_PASSWORDS]), now);
+  }
   await store.users.createTeam({ id: 'team_demo', name: 'Facet Demo', createdAt: at(85) }, [
     { userId: 'usr_ada', role: 'owner' },
     { userId: 'usr_grace', role: 'member' },

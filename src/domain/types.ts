@@ -11,11 +11,22 @@ export interface User {
   createdAt: Date;
 }
 
-/** Who is calling: resolved from a bearer key. */
+/** How a caller proved who it is: a partner's or person's API key, a web session cookie, a mobile access token. */
+export type CredentialKind = 'key' | 'session' | 'token';
+
+/** What an API key may be limited to; a key without scopes may do all its kind may. */
+export const SCOPES = ['links:read', 'links:write', 'stats:read'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+/** Who is calling: resolved from an API key, a session cookie or an access token. */
 export interface Principal {
   userId: string;
+  /** The credential's id (a key id, a session's, a token family's): per-credential limits count by it. */
   keyId: string;
   kind: KeyKind;
+  via: CredentialKind;
+  /** What the credential may do; null: everything its kind may (sessions, tokens, unscoped keys). */
+  scopes: readonly Scope[] | null;
 }
 
 /** A short link as stored. `version` grows on every change; `rowId` is never reused. */

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Request headers a browser app may send to the API (Fetch: Access-Control-Allow-Headers). */
-export const CORS_ALLOWED_HEADERS = 'Authorization, Content-Type, If-Match, If-None-Match, Accept, X-Client-Platform';
+export const CORS_ALLOWED_HEADERS = 'Authorization, Content-Type, If-Match, If-None-Match, Accept, X-Client-Platform, X-CSRF-Token';
 /** Response headers a browser app may read besides the CORS-safelisted ones. */
 export const CORS_EXPOSED_HEADERS = 'ETag, Link, Location, RateLimit, RateLimit-Policy, Retry-After';
 /** Methods of the API; a preflight names them all (the actual request still answers 405 where one does not apply). */
@@ -43,6 +43,7 @@ export function createCors(origins: readonly string[]): Cors {
         if (granted) {
           headers.push(
             'Access-Control-Allow-Origin', origin,
+            'Access-Control-Allow-Credentials', 'true',
             'Access-Control-Allow-Methods', CORS_METHODS,
             'Access-Control-Allow-Headers', CORS_ALLOWED_HEADERS,
             'Access-Control-Max-Age', String(CORS_MAX_AGE_SECONDS),
@@ -52,7 +53,9 @@ export function createCors(origins: readonly string[]): Cors {
         return true;
       }
       if (granted) {
+        // Fetch §3.2.5: with credentials the grant names the exact origin (never *) and says so.
         res.setHeader('Access-Control-Allow-Origin', origin);
+        res.setHeader('Access-Control-Allow-Credentials', 'true');
         res.setHeader('Access-Control-Expose-Headers', CORS_EXPOSED_HEADERS);
       }
       return false;

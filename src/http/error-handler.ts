@@ -12,6 +12,7 @@ const DOMAIN_TO_PROBLEM: Record<DomainError['kind'], ProblemCode> = {
   conflict: 'code-taken',
   invalid: 'validation-failed',
   stale: 'precondition-failed',
+  'email-taken': 'email-taken',
 };
 
 /** 4xx statuses Express and express.static report, with what they are answered. */

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isReservedCode } from '../domain/codes';
-import type { Authenticator } from './auth';
+import type { Authenticator } from './sign-in/authenticate';
 import { commonHeaders } from './common-headers';
 import type { AnswerFailure } from './error-handler';
 import { andThen } from './hot-route';
@@ -58,7 +58,7 @@ export function createFastPath(deps: FastPathDeps): FastPath {
     try {
       commonHeaders(res);
       if (route.api) varyOnNegotiation(res, vary);
-      const principal = route.api ? auth.authenticate(req.headers.authorization) : null;
+      const principal = route.session ? auth.caller(req) : route.api ? auth.authenticate(req.headers.authorization) : null;
       const answered = andThen(principal, (found) => {
         label = route.label;
         return route.answer(req, res, param, found);

@@ -20,6 +20,8 @@ export interface HotRoute {
   label: string;
   /** Under /api: answers vary on negotiation and the caller is authenticated before `answer`. */
   api: boolean;
+  /** The caller may be signed in by the web session cookie (private routes); false: the cookie is ignored. */
+  session: boolean;
   /** `param` is the route's one path parameter (the code), '' when it has none. */
   answer(req: IncomingMessage, res: ServerResponse, param: string, principal: Principal | null): MaybePromise<void>;
 }

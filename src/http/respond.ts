@@ -44,11 +44,12 @@ export interface PreparedAnswer {
 }
 
 /**
- * What a negotiated /api answer varies on: negotiation, the coding, and Origin when CORS grants
- * depend on it. Errors vary on the same but the coding (a problem is never compressed).
+ * What a negotiated /api answer varies on: negotiation, the coding, the session cookie where it may
+ * sign the caller in (every route but the public card), and Origin when CORS grants depend on it.
+ * Errors vary on the same but the coding (a problem is never compressed).
  */
-export function answerVary(cors: boolean, encoded = true): string {
-  return `${VARY}${encoded ? ', Accept-Encoding' : ''}${cors ? ', Origin' : ''}`;
+export function answerVary(cors: boolean, encoded = true, cookie = false): string {
+  return `${VARY}${cookie ? ', Cookie' : ''}${encoded ? ', Accept-Encoding' : ''}${cors ? ', Origin' : ''}`;
 }
 
 const ANSWER_VARY = answerVary(false);

@@ -23,7 +23,7 @@ export function cacheHotReads(store: Store, options: { ttlMs: number; max: numbe
   // read of each link; an edit or delete announced for a code removes it here too.
   const lastKnown = new LRUCache<string, { link: Link | null }>({ max: options.max, ttl: STALE_IF_ERROR_MS });
   const windows = new LRUCache<string, WindowClicks>({ max: 1_000, ttl: options.ttlMs });
-  const { links, clicks, users } = store;
+  const { links, clicks, users, credentials } = store;
   let version = 0;
   const changed = () => { version += 1; };
   const forgetCode = (code: string) => {
@@ -91,6 +91,14 @@ export function cacheHotReads(store: Store, options: { ttlMs: number; max: numbe
       async createTeam(team, members) {
         await users.createTeam(team, members);
         changed();
+      },
+    },
+    credentials: {
+      ...credentials,
+      async createAccount(user, passwordHash) {
+        const created = await credentials.createAccount(user, passwordHash);
+        if (created) changed();
+        return created;
       },
     },
     clicks: {

@@ -10,6 +10,7 @@ import { DEFAULT_RATE_LIMITS } from '../../src/config';
 import { createClickRecorder } from '../../src/domain/clicks';
 import type { ClickRecorder } from '../../src/domain/clicks';
 import { hashKey } from '../../src/domain/keys';
+import { createPasswordHasher } from '../../src/domain/passwords';
 import type { RateLimitOptions } from '../../src/http/rate-limit';
 import type { Metrics } from '../../src/observability/metrics';
 import { DEMO_KEYS, seedDemoData } from '../../src/domain/seed';
@@ -24,8 +25,12 @@ export const BASE_URL = 'http://localhost:3000';
 /** Keys of the fixture: the demo user (Ada), the demo partner (Acme) and a second user (Grace). */
 export const KEYS = { user: DEMO_KEYS.user, partner: DEMO_KEYS.partner, other: 'test_other_user_key' } as const;
 
+/** scrypt at 2^10 rather than OWASP's 2^17: the same code, a thousandth of the work (test/domain/passwords.test.ts checks the default). */
+export const TEST_SCRYPT_LOG_N = 10;
+export const TEST_HASHER = createPasswordHasher(TEST_SCRYPT_LOG_N);
+
 /** The configuration every test app runs with. */
-export const TEST_CONFIG = { publicBaseUrl: BASE_URL, representationCacheBytes: 1024 * 1024, publicMaxAgeSeconds: 60, countryHeader: 'cf-ipcountry', dashboardBudgetMs: 1000 };
+export const TEST_CONFIG = { publicBaseUrl: BASE_URL, representationCacheBytes: 1024 * 1024, publicMaxAgeSeconds: 60, countryHeader: 'cf-ipcountry', dashboardBudgetMs: 1000, signIn: { passwordScryptLogN: TEST_SCRYPT_LOG_N } };
 
 export interface TestApp {
   app: FacetApp;
@@ -55,13 +60,13 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'facet-test-'));
   const store = createSqliteStore(dataDir);
   if (options.seed !== false) {
-    await seedDemoData(store, FIXED_NOW);
+    await seedDemoData(store, FIXED_NOW, TEST_HASHER);
     await store.keys.insert({ id: 'key_test_other', hash: hashKey(KEYS.other), userId: 'usr_grace', kind: 'user', label: 'test' }, FIXED_NOW);
   }
   const registry = buildRegistry();
   const clicks = createClickRecorder(store.clicks, { flushMs: 60_000, onError: (err) => { throw err; } });
   const app = createApp({
-    config: { ...TEST_CONFIG, dashboardBudgetMs: options.budgetMs ?? TEST_CONFIG.dashboardBudgetMs, ...options.config },
+    config: { ...TEST_CONFIG, dashboardBudgetMs: options.budgetMs ?? TEST_CONFIG.dashboardBudgetMs, ...options.config, signIn: { ...TEST_CONFIG.signIn, ...options.config?.signIn } },
     services: options.services?.(store),
     rateLimits: { ...DEFAULT_RATE_LIMITS, ...options.rateLimits },
     store,

@@ -58,6 +58,7 @@ export function createNegotiation(offers: readonly VendorType[]): NegotiateReque
   return function negotiateRequest(req, principal) {
     const defaultType = defaultRepresentation({
       keyKind: principal?.kind ?? null,
+      via: principal?.via ?? null,
       platform: req.headers['x-client-platform'] as string | undefined,
     });
     const outcome = choose(req.headers.accept, defaultType);

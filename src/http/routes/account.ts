@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { Request, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { ShapeContext } from '../../../representations/context';
 import type { Registry } from '../../../representations/registry';
 import type { UserService } from '../../domain/users';
@@ -12,7 +12,7 @@ import { chosenType, requireKey, requirePrincipal } from '../state';
 import { methodNotAllowed } from './method-not-allowed';
 
 /** `GET /api/me` and `GET /api/teams/{id}`: who the key belongs to, and the teams they are in. */
-export function createAccountRouter(deps: { users: UserService; registry: Registry; ctx: () => ShapeContext; sparse: SparseAnswers; answerOptions?: AnswerOptions }): Router {
+export function createAccountRouter(deps: { users: UserService; registry: Registry; ctx: () => ShapeContext; sparse: SparseAnswers; answerOptions?: AnswerOptions; signedIn: RequestHandler }): Router {
   const me = deps.registry.resource('me');
   const team = deps.registry.resource('team');
   const router = Router();
@@ -22,7 +22,7 @@ export function createAccountRouter(deps: { users: UserService; registry: Regist
 
   router
     .route('/api/me')
-    .get(requireKey, negotiated(me.offers), fieldsQuery(me), async function getMe(req, res) {
+    .get(deps.signedIn, requireKey, negotiated(me.offers), fieldsQuery(me), async function getMe(req, res) {
       const principal = requirePrincipal(res);
       const [user, teams] = await Promise.all([deps.users.get(principal.userId), deps.users.teamsOf(principal.userId)]);
       const type = chosenType(res);
@@ -32,7 +32,7 @@ export function createAccountRouter(deps: { users: UserService; registry: Regist
 
   router
     .route('/api/teams/:id')
-    .get(requireKey, negotiated(team.offers), fieldsQuery(team), async function getTeam(req, res) {
+    .get(deps.signedIn, requireKey, negotiated(team.offers), fieldsQuery(team), async function getTeam(req, res) {
       const found = await deps.users.teamForMember(req.params.id as string, requirePrincipal(res).userId);
       const type = chosenType(res);
       send(req, res, { type, body: team.get(type).shape(found, deps.ctx()), path: req.path, offers: team.offers });

@@ -19,6 +19,8 @@ export function createCardRoute(deps: { links: LinkService; cards: LinkCards; re
   return {
     label: '/api/links/:code',
     api: true,
+    // Public and shared-cacheable: the session cookie changes nothing here, so it is not even read.
+    session: false,
     answer(req, res, code, principal) {
       const type = negotiateRequest(req, principal);
       const fields = requestedFields(req, reps.get(type));

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import type { RequestHandler } from 'express';
 import { LRUCache } from 'lru-cache';
 import type { VendorType } from '../../../representations/media-types';
 import type { ShapeContext } from '../../../representations/context';
@@ -13,7 +14,7 @@ import { prepareComputed, servePrepared } from '../respond';
 import type { AnswerOptions, PreparedAnswer } from '../respond';
 import { requestedFields } from '../sparse';
 import type { SparseAnswers } from '../sparse';
-import { principalRequired, stateOf } from '../state';
+import { principalRequired, scopeRequired, stateOf } from '../state';
 import { methodNotAllowed } from './method-not-allowed';
 
 /** Bytes of prepared dashboards kept (a full one is about 25 KB). */
@@ -25,7 +26,7 @@ function userKeysOnly(principal: Principal | null): Principal {
   if (user.kind !== 'user') {
     throw new HttpError('forbidden', 'The dashboard is for user keys; partner keys read /api/links and /api/me.');
   }
-  return user;
+  return scopeRequired(user, 'links:read');
 }
 
 /** Users' dashboards, prepared; what the dashboard route answers with. */
@@ -76,6 +77,7 @@ export function createDashboardRoute(answers: DashboardAnswers, deps: { registry
   return {
     label: '/api/dashboard',
     api: true,
+    session: true,
     answer(req, res, _param, principal) {
       const user = userKeysOnly(principal);
       const type = negotiateRequest(req, user);
@@ -89,12 +91,12 @@ export function createDashboardRoute(answers: DashboardAnswers, deps: { registry
   };
 }
 
-/** Express's `GET /api/dashboard`: the dashboard route, and 405 for other methods. */
-export function createDashboardRouter(route: HotRoute): Router {
+/** Express's `GET /api/dashboard`: the dashboard route (after `signedIn`, which reads the session cookie), and 405 for other methods. */
+export function createDashboardRouter(route: HotRoute, signedIn: RequestHandler): Router {
   const router = Router();
   router
     .route(route.label)
-    .get(function getDashboard(req, res) {
+    .get(signedIn, function getDashboard(req, res) {
       return route.answer(req, res, '', stateOf(res).principal);
     })
     .all(methodNotAllowed('GET, HEAD'));

@@ -1,5 +1,5 @@
 import express, { Router } from 'express';
-import type { Request, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { PARTNER_V3 } from '../../../representations/media-types';
 import type { Registry } from '../../../representations/registry';
 import { OTHER_SCHEMAS } from '../../../representations/registry';
@@ -19,7 +19,7 @@ import { fieldsQuery, selectedFields } from '../sparse';
 import type { SparseAnswers } from '../sparse';
 import type { LinkCards } from '../link-card';
 import type { HotRoute } from '../hot-route';
-import { chosenType, requireKey, requirePrincipal, stateOf } from '../state';
+import { chosenType, requireKey, requirePrincipal, requireScope, stateOf } from '../state';
 import { methodNotAllowed } from './method-not-allowed';
 
 /** What the links routes need. */
@@ -33,6 +33,8 @@ export interface LinksRouteDeps {
   now: () => Date;
   sparse: SparseAnswers;
   answerOptions?: AnswerOptions;
+  /** Reads the web session cookie (and checks CSRF) where no Authorization was sent; the public card never runs it. */
+  signedIn: RequestHandler;
 }
 
 const MAX_PAGE_SIZE = 100;
@@ -81,7 +83,7 @@ export function createLinksRouter(deps: LinksRouteDeps): Router {
 
   router
     .route('/api/links')
-    .get(requireKey, negotiated(pageReps.offers), fieldsQuery(pageReps), async function listLinks(req, res) {
+    .get(deps.signedIn, requireKey, requireScope('links:read'), negotiated(pageReps.offers), fieldsQuery(pageReps), async function listLinks(req, res) {
       const principal = requirePrincipal(res);
       const type = chosenType(res);
       const { cursor, limit } = pagingQuery(req, pageReps.get(type).needs.pageSize);
@@ -97,7 +99,7 @@ export function createLinksRouter(deps: LinksRouteDeps): Router {
       }, deps.answerOptions);
       servePrepared(req, res, deps.sparse.select(deps.sparse.keep(whole), selectedFields(res)));
     })
-    .post(requireKey, negotiated(linkReps.offers), rawBody, async function createLink(req, res) {
+    .post(deps.signedIn, requireKey, requireScope('links:write'), negotiated(linkReps.offers), rawBody, async function createLink(req, res) {
       const principal = requirePrincipal(res);
       const { kind, body } = readBody(req, createFormats);
       const input = kind === 'partner' ? readPartnerV3Create(body) : readCreate(body);
@@ -111,7 +113,7 @@ export function createLinksRouter(deps: LinksRouteDeps): Router {
     .get(function getLinkCard(req, res) {
       return deps.card.answer(req, res, req.params.code as string, stateOf(res).principal);
     })
-    .patch(requireKey, negotiated(linkReps.offers), rawBody, async function updateLink(req, res) {
+    .patch(deps.signedIn, requireKey, requireScope('links:write'), negotiated(linkReps.offers), rawBody, async function updateLink(req, res) {
       const principal = requirePrincipal(res);
       const code = codeParam(req);
       const { kind, body } = readBody(req, updateFormats);
@@ -120,7 +122,7 @@ export function createLinksRouter(deps: LinksRouteDeps): Router {
       const link = await inPartnerTerms(kind, links.update(principal.userId, code, changes, (current) => ifMatchPasses(ifMatch, cards.isCurrentVersion(current))));
       sendLink(res, link);
     })
-    .delete(requireKey, async function deleteLink(req, res) {
+    .delete(deps.signedIn, requireKey, requireScope('links:write'), async function deleteLink(req, res) {
       const principal = requirePrincipal(res);
       const ifMatch = req.headers['if-match'];
       await links.remove(principal.userId, codeParam(req), (current) => ifMatchPasses(ifMatch, cards.isCurrentVersion(current)));

@@ -67,6 +67,7 @@ export function createRedirectRoute(deps: { links: LinkService; follow: Follow; 
   return {
     label: '/:code',
     api: false,
+    session: false,
     answer(req, res, code) {
       if (!CODE_PATTERN.test(code) || isReservedCode(code)) throw new HttpError('not-found', `No link with code ${code.slice(0, 80)}.`);
       return andThen(limiter.countVisit(req), (fields) => {

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import type { RequestHandler } from 'express';
 import type { ShapeContext } from '../../../representations/context';
 import type { Registry } from '../../../representations/registry';
 import type { AnalyticsService } from '../../domain/analytics';
@@ -10,16 +11,16 @@ import { prepareComputed, servePrepared } from '../respond';
 import type { AnswerOptions } from '../respond';
 import { fieldsQuery, selectedFields } from '../sparse';
 import type { SparseAnswers } from '../sparse';
-import { chosenType, requireKey, requirePrincipal } from '../state';
+import { chosenType, requireKey, requirePrincipal, requireScope } from '../state';
 import { methodNotAllowed } from './method-not-allowed';
 
 /** `GET /api/links/{code}/stats`: the owner's click analytics of one link. */
-export function createStatsRouter(deps: { links: LinkService; analytics: AnalyticsService; registry: Registry; ctx: () => ShapeContext; sparse: SparseAnswers; answerOptions?: AnswerOptions }): Router {
+export function createStatsRouter(deps: { links: LinkService; analytics: AnalyticsService; registry: Registry; ctx: () => ShapeContext; sparse: SparseAnswers; answerOptions?: AnswerOptions; signedIn: RequestHandler }): Router {
   const reps = deps.registry.resource('link-stats');
   const router = Router();
   router
     .route('/api/links/:code/stats')
-    .get(requireKey, negotiated(reps.offers), fieldsQuery(reps), async function getLinkStats(req, res) {
+    .get(deps.signedIn, requireKey, requireScope('stats:read'), negotiated(reps.offers), fieldsQuery(reps), async function getLinkStats(req, res) {
       const code = req.params.code as string;
       if (!CODE_PATTERN.test(code)) throw new HttpError('not-found', `No link with code ${code.slice(0, 80)}.`);
       const link = await deps.links.getOwned(requirePrincipal(res).userId, code);

@@ -14,6 +14,12 @@ export interface Db {
 /** The SQL that announces a change; run inside the writing transaction, it is delivered on commit. */
 export const notify = (change: StoreChange): [string, unknown[]] => ['SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, JSON.stringify(change)]];
 
+/**
+ * The select-list term that announces `accounts` once per changed row, for one-statement writes:
+ * `WITH w AS (UPDATE … RETURNING …) SELECT ${ANNOUNCE_ACCOUNTS} FROM w` announces only when it changed something.
+ */
+export const ANNOUNCE_ACCOUNTS = `pg_notify('${CHANGES_CHANNEL}', '{"kind":"accounts"}')`;
+
 /** Wraps a pool. */
 export function createDb(pool: Pool): Db {
   return {

@@ -92,6 +92,52 @@ export const migrations: readonly { version: number; name: string; sql: string }
       );
     `,
   },
+  {
+    version: 6,
+    name: 'passwords, sessions, token families, key scopes and expiry',
+    sql: `
+      ALTER TABLE users ADD COLUMN password_hash TEXT;
+      CREATE UNIQUE INDEX users_email_lower ON users (lower(email));
+      ALTER TABLE api_keys ADD COLUMN scopes TEXT;
+      ALTER TABLE api_keys ADD COLUMN last_used_at BIGINT;
+      ALTER TABLE api_keys ADD COLUMN expires_at BIGINT;
+      CREATE TABLE sessions (
+        hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        created_at BIGINT NOT NULL,
+        last_seen_at BIGINT NOT NULL,
+        revoked_at BIGINT
+      );
+      CREATE INDEX sessions_user ON sessions (user_id);
+      CREATE TABLE token_families (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        created_at BIGINT NOT NULL,
+        last_used_at BIGINT NOT NULL,
+        generation INTEGER NOT NULL,
+        revoked_at BIGINT
+      );
+      CREATE INDEX token_families_user ON token_families (user_id);
+      CREATE TABLE refresh_tokens (
+        hash TEXT PRIMARY KEY,
+        family_id TEXT NOT NULL REFERENCES token_families(id) ON DELETE CASCADE,
+        generation INTEGER NOT NULL,
+        salt TEXT NOT NULL,
+        issued_at BIGINT NOT NULL,
+        retired_at BIGINT,
+        UNIQUE (family_id, generation)
+      );
+      CREATE TABLE access_tokens (
+        hash TEXT PRIMARY KEY,
+        family_id TEXT NOT NULL REFERENCES token_families(id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        expires_at BIGINT NOT NULL,
+        revoked_at BIGINT
+      );
+      CREATE INDEX access_tokens_family ON access_tokens (family_id);
+      CREATE INDEX access_tokens_user ON access_tokens (user_id);
+    `,
+  },
 ];
 
 /** The newest schema version this code knows. */

@@ -5,6 +5,7 @@ import { StoreStartupError } from '../../domain/store-errors';
 import { translateErrors } from '../wrap-methods';
 import { listenForChanges } from './change-feed';
 import { createPostgresClicks } from './clicks';
+import { createPostgresCredentials } from './credentials';
 import { createDb } from './db';
 import { translatePgError } from './errors';
 import { createPostgresKeys } from './keys';
@@ -102,6 +103,7 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
     links: guard(createPostgresLinks(db)),
     keys: guard(createPostgresKeys(db)),
     users: guard(createPostgresUsers(db)),
+    credentials: guard(createPostgresCredentials(db)),
     clicks: guard(createPostgresClicks(db)),
     rateLimits: guard(createPostgresRateLimits(db)),
     subscribe: (listener) => { listeners.push(listener); },

@@ -94,6 +94,55 @@ export const migrations: readonly { version: number; name: string; sql: string }
     // /readyz writes this row: a store that can no longer take writes is not ready.
     sql: `CREATE TABLE heartbeat (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL);`,
   },
+  // Version 5 is PostgreSQL's shared rate-limit windows; SQLite (one process) has none.
+  {
+    version: 6,
+    name: 'passwords, sessions, token families, key scopes and expiry',
+    // E-mails are unique case-insensitively; a user without a password cannot sign in. Revoked
+    // sessions, families and tokens stay (revoked_at) so a replay of one is recognised.
+    sql: `
+      ALTER TABLE users ADD COLUMN password_hash TEXT;
+      CREATE UNIQUE INDEX users_email_lower ON users (lower(email));
+      ALTER TABLE api_keys ADD COLUMN scopes TEXT;
+      ALTER TABLE api_keys ADD COLUMN last_used_at INTEGER;
+      ALTER TABLE api_keys ADD COLUMN expires_at INTEGER;
+      CREATE TABLE sessions (
+        hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL,
+        revoked_at INTEGER
+      );
+      CREATE INDEX sessions_user ON sessions (user_id);
+      CREATE TABLE token_families (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL,
+        last_used_at INTEGER NOT NULL,
+        generation INTEGER NOT NULL,
+        revoked_at INTEGER
+      );
+      CREATE INDEX token_families_user ON token_families (user_id);
+      CREATE TABLE refresh_tokens (
+        hash TEXT PRIMARY KEY,
+        family_id TEXT NOT NULL REFERENCES token_families(id) ON DELETE CASCADE,
+        generation INTEGER NOT NULL,
+        salt TEXT NOT NULL,
+        issued_at INTEGER NOT NULL,
+        retired_at INTEGER,
+        UNIQUE (family_id, generation)
+      );
+      CREATE TABLE access_tokens (
+        hash TEXT PRIMARY KEY,
+        family_id TEXT NOT NULL REFERENCES token_families(id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        expires_at INTEGER NOT NULL,
+        revoked_at INTEGER
+      );
+      CREATE INDEX access_tokens_family ON access_tokens (family_id);
+      CREATE INDEX access_tokens_user ON access_tokens (user_id);
+    `,
+  },
 ];
 
 /** The newest schema version this code knows. */

@@ -6,6 +6,7 @@ import { StoreStartupError } from '../../domain/store-errors';
 import { translateErrors } from '../wrap-methods';
 import { retryWhileBusy } from './busy-retry';
 import { createSqliteClicks } from './clicks';
+import { createSqliteCredentials } from './credentials';
 import { translateSqliteError } from './errors';
 import { createSqliteKeys } from './keys';
 import { createSqliteLinks } from './links';
@@ -74,6 +75,7 @@ export function openSqliteStore(dataDir: string): Store {
     links: guard(createSqliteLinks(db)),
     keys: guard(createSqliteKeys(db)),
     users: guard(createSqliteUsers(db)),
+    credentials: guard(createSqliteCredentials(db)),
     clicks: guard(createSqliteClicks(db)),
     isEmpty: lifecycle.isEmpty,
     ping: lifecycle.ping,

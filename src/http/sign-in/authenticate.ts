@@ -1,0 +1,137 @@
+import type { IncomingMessage } from 'node:http';
+import type { RequestHandler } from 'express';
+import { LRUCache } from 'lru-cache';
+import type { KeyUsage } from '../../domain/key-usage';
+import type { FoundKey, KeyRepository } from '../../domain/repository';
+import { checksumHolds, hashSecret, looksMinted } from '../../domain/secrets';
+import type { LiveSession, SessionService } from '../../domain/sessions';
+import { ACCESS_PREFIX } from '../../domain/token-families';
+import type { TokenService } from '../../domain/token-families';
+import type { Principal } from '../../domain/types';
+import { andThen } from '../hot-route';
+import type { MaybePromise } from '../hot-route';
+import { HttpError } from '../problems';
+import { stateOf } from '../state';
+import { sessionIdOf } from './cookies';
+import type { CsrfGuard } from './csrf';
+import { isUnsafe } from './csrf';
+
+const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
+/** How long a key read from the store is trusted here; revocations announced by the store end it sooner. */
+const REMEMBER_KEYS_MS = 60_000;
+
+// RFC 6750 §3.1: a credential that is expired, revoked or malformed is `invalid_token`.
+const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="facet", error="invalid_token"' };
+const invalidKey = (detail: string) => new HttpError('invalid-key', detail, { headers: CHALLENGE });
+const invalidToken = () => new HttpError('invalid-token', 'The access token is not valid: it expired or was revoked. Refresh it at /oauth/token.', { headers: CHALLENGE });
+
+/** Who is calling: one function for the dispatcher and for Express, for every credential. */
+export interface Authenticator {
+  /**
+   * The principal of an Authorization header (an API key or a mobile access token): null for no
+   * header (anonymous), at once when remembered, else a promise of one store read. Throws (or
+   * rejects with) the 401 for a header that is present but not valid.
+   */
+  authenticate(header: string | undefined): MaybePromise<Principal | null>;
+  /**
+   * The caller on a route that takes the web session: Authorization when sent (never cookie-bound,
+   * so no CSRF token), else the session cookie, whose unsafe requests must pass the CSRF guard.
+   * The session is recorded for `sessionOf`.
+   */
+  caller(req: IncomingMessage): MaybePromise<Principal | null>;
+  /** The live session `caller` found for this request, if the cookie authenticated it. */
+  sessionOf(req: IncomingMessage): LiveSession | null;
+  /** Express, on all of /api: Authorization only (the public card ignores cookies). */
+  middleware: RequestHandler;
+  /** Express, on the routes that take the web session: `caller`. */
+  sessionMiddleware: RequestHandler;
+  /** Forgets every remembered key, session and token: one was revoked somewhere. */
+  forget(): void;
+}
+
+/** A session's principal: a user, per-credential limits counted by the session. */
+function sessionPrincipal(session: LiveSession): Principal {
+  return { userId: session.userId, keyId: `ses_${session.hash.slice(0, 16)}`, kind: 'user', via: 'session', scopes: null };
+}
+
+/**
+ * Resolves credentials to principals. A present but wrong Authorization is a 401 even on public
+ * resources, so a client never silently loses its key. Nothing presented is logged or echoed.
+ */
+export function createAuthenticator(deps: { keys: KeyRepository; sessions: SessionService; tokens: TokenService; csrf: CsrfGuard; keyUsage?: KeyUsage; now: () => Date }): Authenticator {
+  const { keys, sessions, tokens, csrf, keyUsage, now } = deps;
+  const knownKeys = new LRUCache<string, FoundKey>({ max: 10_000, ttl: REMEMBER_KEYS_MS });
+  const sessionsOf = new WeakMap<IncomingMessage, LiveSession>();
+  let forgotten = 0;
+
+  function fromKey(found: FoundKey): Principal {
+    if (found.expiresAt !== null && now().getTime() >= found.expiresAt.getTime()) throw invalidKey('The API key has expired (it was rotated); use its successor.');
+    keyUsage?.seen(found.keyId);
+    return { userId: found.userId, keyId: found.keyId, kind: found.kind, via: 'key', scopes: found.scopes };
+  }
+
+  async function lookUpKey(hash: string): Promise<Principal> {
+    const epoch = forgotten;
+    const found = await keys.findByHash(hash);
+    if (!found) throw invalidKey('The API key is not valid or has been revoked.');
+    if (epoch === forgotten) knownKeys.set(hash, found);
+    return fromKey(found);
+  }
+
+  function fromToken(token: string): MaybePromise<Principal> {
+    return andThen(tokens.authenticate(token), (found) => {
+      if (!found) throw invalidToken();
+      return { userId: found.userId, keyId: found.familyId, kind: 'user', via: 'token', scopes: null } satisfies Principal;
+    });
+  }
+
+  function authenticate(header: string | undefined): MaybePromise<Principal | null> {
+    if (header === undefined) return null;
+    const match = BEARER.exec(header);
+    if (!match) throw invalidKey('The Authorization header must be "Bearer <key or access token>".');
+    const secret = match[1]!;
+    if (secret.startsWith(ACCESS_PREFIX)) return fromToken(secret);
+    // A minted secret carries a checksum: a mistyped or made-up one costs no store read.
+    if (looksMinted(secret) && !checksumHolds(secret)) throw invalidKey('The API key is not valid (its checksum does not match).');
+    const hash = hashSecret(secret);
+    const known = knownKeys.get(hash);
+    return known ? fromKey(known) : lookUpKey(hash);
+  }
+
+  function caller(req: IncomingMessage): MaybePromise<Principal | null> {
+    if (req.headers.authorization !== undefined) return authenticate(req.headers.authorization);
+    const id = sessionIdOf(req);
+    if (id === null) return null;
+    return andThen(sessions.find(id), (session) => {
+      if (!session) return null;
+      // Only the cookie rides along on requests another site makes: they must prove they are ours.
+      if (isUnsafe(req.method)) csrf.checkUnsafe(req, session.csrfToken);
+      sessionsOf.set(req, session);
+      return sessionPrincipal(session);
+    });
+  }
+
+  return {
+    authenticate,
+    caller,
+    sessionOf: (req) => sessionsOf.get(req) ?? null,
+    forget() {
+      forgotten += 1;
+      knownKeys.clear();
+      sessions.forget();
+      tokens.forget();
+    },
+    middleware: function authenticateRequest(req, res, next) {
+      return andThen(authenticate(req.headers.authorization), (principal) => {
+        stateOf(res).principal = principal;
+        next();
+      });
+    },
+    sessionMiddleware: function authenticateSession(req, res, next) {
+      return andThen(caller(req), (principal) => {
+        stateOf(res).principal = principal;
+        next();
+      });
+    },
+  };
+}

@@ -1,0 +1,136 @@
+import express, { Router } from 'express';
+import type { Request } from 'express';
+import type { ShapeContext } from '../../../representations/context';
+import type { Registry } from '../../../representations/registry';
+import { OTHER_SCHEMAS } from '../../../representations/registry';
+import type { AccountService } from '../../domain/accounts';
+import type { LiveSession, SessionLifetimes, SessionService } from '../../domain/sessions';
+import type { TokenService } from '../../domain/token-families';
+import type { User } from '../../domain/types';
+import type { UserService } from '../../domain/users';
+import { MAX_BODY_BYTES, readBody } from '../body';
+import { HttpError } from '../problems';
+import { createNegotiation } from '../negotiation/middleware';
+import { prepareComputed } from '../respond';
+import type { AnswerOptions } from '../respond';
+import { requireKey, requirePrincipal } from '../state';
+import { methodNotAllowed } from '../routes/method-not-allowed';
+import type { SignInLimits } from './attempts';
+import type { Authenticator } from './authenticate';
+import { CLEARED_SESSION_COOKIE, sessionCookie } from './cookies';
+import type { CsrfGuard } from './csrf';
+import { sendUncached } from './json';
+import { tokenAnswer } from './oauth';
+
+/** What the sign-in routes answer with. */
+export interface SignInRouteDeps {
+  accounts: AccountService;
+  sessions: SessionService;
+  tokens: TokenService;
+  users: UserService;
+  auth: Authenticator;
+  csrf: CsrfGuard;
+  limits: SignInLimits;
+  registry: Registry;
+  ctx: () => ShapeContext;
+  lifetimes: SessionLifetimes;
+  answerOptions?: AnswerOptions;
+}
+
+const invalidCredentials = () => new HttpError('invalid-credentials', 'The e-mail address or the password is not right.', { headers: { 'WWW-Authenticate': 'Bearer realm="facet"' } });
+
+/** The session answer: never the id itself, which travels only in the HttpOnly cookie. */
+function sessionBody(session: LiveSession, user: User) {
+  return { csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString(), idleExpiresAt: session.idleExpiresAt.toISOString(), user: { id: user.id, name: user.name, email: user.email } };
+}
+
+/** Accounts, the web session and the mobile sign-in: `/api/accounts`, `/api/session`, `/api/tokens`, `/api/me/password`. */
+export function createSignInRouter(deps: SignInRouteDeps): Router {
+  const { accounts, sessions, auth, csrf, limits } = deps;
+  const me = deps.registry.resource('me');
+  const negotiateMe = createNegotiation(me.offers);
+  const rawBody = express.raw({ type: () => true, limit: MAX_BODY_BYTES });
+  const json = (schema: string) => ({ 'application/json': { kind: 'json' as const, validate: deps.registry.validator(schema) } });
+  const credentialsBody = json(OTHER_SCHEMAS.credentials);
+  const router = Router();
+
+  /** Checks an e-mail and password under the failed-sign-in limits; the user's id, or the 401. */
+  async function signIn(req: Request): Promise<string> {
+    const { body } = readBody(req, credentialsBody);
+    const email = body.email as string;
+    const attempt = await limits.attempt(email, req);
+    const userId = await accounts.verifyLogin(email, body.password as string);
+    if (userId === null) throw invalidCredentials();
+    attempt.succeeded();
+    return userId;
+  }
+
+  router
+    .route('/api/accounts')
+    .post(function checkSignUpOrigin(req, _res, next) {
+      csrf.checkOrigin(req);
+      next();
+    }, rawBody, async function createAccount(req, res) {
+      const type = negotiateMe(req, null);
+      const { body } = readBody(req, json(OTHER_SCHEMAS.accountCreate));
+      const user = await accounts.register({ email: body.email as string, password: body.password as string, name: body.name as string });
+      const answer = prepareComputed({ type, body: me.get(type).shape({ user, teams: [], keyKind: 'user' }, deps.ctx()), path: '/api/me', offers: me.offers }, deps.answerOptions);
+      const headers = answer.ok.map((v, i) => (answer.ok[i - 1] === 'Cache-Control' ? 'no-store' : v));
+      res.writeHead(201, [...headers, 'Location', '/api/me']).end(answer.body);
+    })
+    .all(methodNotAllowed('POST'));
+
+  router
+    .route('/api/session')
+    .get(auth.sessionMiddleware, async function getSession(req, res) {
+      const session = auth.sessionOf(req);
+      if (!session) throw noSession();
+      const user = await deps.users.get(session.userId);
+      sendUncached(res, 200, sessionBody(session, user));
+    })
+    .post(function checkSignInOrigin(req, _res, next) {
+      csrf.checkOrigin(req);
+      next();
+    }, rawBody, async function startSession(req, res) {
+      // A new id on every sign-in; a cookie the client sent is never adopted (OWASP: session fixation).
+      const userId = await signIn(req);
+      const { id, session } = await sessions.start(userId);
+      const user = await deps.users.get(userId);
+      sendUncached(res, 201, sessionBody(session, user), ['Set-Cookie', sessionCookie(id, Math.floor(deps.lifetimes.absoluteMs / 1000)), 'Location', '/api/session']);
+    })
+    .delete(auth.sessionMiddleware, async function endSession(req, res) {
+      const session = auth.sessionOf(req);
+      if (!session) throw noSession();
+      await sessions.end(session.hash);
+      // W3C Clear-Site-Data: the browser drops what it kept for this origin, the cookie included.
+      res.writeHead(204, ['Set-Cookie', CLEARED_SESSION_COOKIE, 'Clear-Site-Data', '"cookies", "storage"', 'Cache-Control', 'no-store']).end();
+    })
+    .all(methodNotAllowed('GET, HEAD, POST, DELETE'));
+
+  router
+    .route('/api/tokens')
+    .post(rawBody, async function issueTokens(req, res) {
+      const userId = await signIn(req);
+      tokenAnswer(res, await deps.tokens.issue(userId));
+    })
+    .all(methodNotAllowed('POST'));
+
+  router
+    .route('/api/me/password')
+    .post(auth.sessionMiddleware, requireKey, rawBody, async function changePassword(req, res) {
+      const principal = requirePrincipal(res);
+      const { body } = readBody(req, json(OTHER_SCHEMAS.passwordChange));
+      await accounts.changePassword(principal.userId, body.currentPassword as string, body.newPassword as string);
+      // Every session and token of the user was revoked in the store; none may linger in this process's memory.
+      auth.forget();
+      const headers = principal.via === 'session' ? ['Set-Cookie', CLEARED_SESSION_COOKIE] : [];
+      res.writeHead(204, [...headers, 'Cache-Control', 'no-store']).end();
+    })
+    .all(methodNotAllowed('POST'));
+
+  return router;
+}
+
+function noSession(): HttpError {
+  return new HttpError('unauthorized', 'No live session: sign in with POST /api/session.', { headers: { 'WWW-Authenticate': 'Bearer realm="facet"' } });
+}
