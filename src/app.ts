@@ -72,7 +72,7 @@ export function createApp(deps: AppDeps): FacetApp {
   app.use(notFoundHandler);
   app.use(createErrorHandler(parts.answerFailure));
 
-  const fastPath = deps.fastPath === false ? () => false : createFastPath({ ...routes, auth: parts.auth, observer: parts.observer, answerFailure: parts.answerFailure, vary: parts.errorVary });
+  const fastPath = deps.fastPath === false ? () => false : createFastPath({ ...routes, auth: parts.auth, observer: parts.observer, answerFailure: parts.answerFailure, vary: parts.errorVary, sessionVary: parts.sessionErrorVary });
   return Object.assign(function facet(req: IncomingMessage, res: ServerResponse) {
     // Nothing a request does escapes the listener: a synchronous throw is answered like a rejection.
     try {

@@ -107,6 +107,8 @@ export interface Parts {
   privateAnswerOptions: AnswerOptions;
   /** `Vary` of /api answers that are not prepared (errors): no Accept-Encoding, a problem is never compressed. */
   errorVary: string;
+  /** The same on routes that read the session cookie: their errors (a 401, a 403) depend on it too. */
+  sessionErrorVary: string;
   sparse: SparseAnswers;
   /** The hot routes: one object each, registered with Express and dispatched to directly. */
   routes: { card: HotRoute; dashboard: HotRoute; redirect: HotRoute };
@@ -138,11 +140,11 @@ export function composeParts(deps: AppDeps): Parts {
     lifetimes: { accessMs: signIn.accessTokenSeconds * 1000, refreshIdleMs: signIn.refreshIdleSeconds * 1000, refreshAbsoluteMs: signIn.refreshAbsoluteSeconds * 1000, graceMs: signIn.refreshGraceSeconds * 1000 },
     now,
   });
+  const cors = createCors(config.corsOrigins ?? []);
   const csrf = createCsrfGuard(new URL(baseUrl).origin, config.corsOrigins ?? []);
-  const auth = createAuthenticator({ keys: store.keys, sessions, tokens, csrf, keyUsage: deps.keyUsage, now });
+  const auth = createAuthenticator({ keys: store.keys, sessions, tokens, csrf, keyUsage: deps.keyUsage, now, vary: answerVary(cors.enabled, false, true) });
   // A key, session or token revoked on any instance (announced by a shared store) stops working here at once.
   store.subscribe?.((change) => { if (change.kind === 'accounts' || change.kind === 'unknown') auth.forget(); });
-  const cors = createCors(config.corsOrigins ?? []);
   const answerOptions: AnswerOptions = { vary: answerVary(cors.enabled), compressMinBytes: config.compressMinBytes };
   const privateAnswerOptions: AnswerOptions = { vary: answerVary(cors.enabled, true, true), compressMinBytes: config.compressMinBytes };
   const sparse = createSparseAnswers({ cacheBytes: config.representationCacheBytes });
@@ -181,7 +183,8 @@ export function composeParts(deps: AppDeps): Parts {
     cors,
     answerOptions,
     privateAnswerOptions,
-    errorVary: answerVary(cors.enabled, false, true),
+    errorVary: answerVary(cors.enabled, false),
+    sessionErrorVary: answerVary(cors.enabled, false, true),
     sparse,
     routes: {
       card: createCardRoute({ links: services.links, cards, registry, sparse }),

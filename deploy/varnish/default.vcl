@@ -120,7 +120,8 @@ sub vcl_recv {
     }
     # BEGIN facet-normalise
     if ((req.method == "GET" || req.method == "HEAD") && req.url ~ "^/api/links/[^/?]+/?(\?.*)?$") {
-        # Facet neither reads nor sets cookies; a browser's cookie must not defeat the cache.
+        # The public card ignores the session cookie (only private /api routes read it): a
+        # signed-in browser's cookie must not defeat the cache.
         unset req.http.Cookie;
         call facet_normalise;
         if (req.http.X-Facet-Variant == "pass") {
@@ -128,7 +129,12 @@ sub vcl_recv {
         }
     }
     # END facet-normalise
-    # The built-in vcl_recv follows: methods, Authorization, Cookie.
+    if ((req.method == "GET" || req.method == "HEAD") && req.url ~ "^/[A-Za-z0-9_-]+/?(\?.*)?$") {
+        # A short-link visit ignores cookies too (it is answered private, no-store: counted, never stored).
+        unset req.http.Cookie;
+    }
+    # The built-in vcl_recv follows: methods, Authorization, Cookie (a signed-in browser's
+    # requests to private /api routes carry the session cookie: passed, never shared).
 }
 
 # BEGIN facet-normalise
@@ -466,6 +472,11 @@ sub vcl_backend_fetch {
 
 sub vcl_backend_response {
     if (bereq.http.X-Facet-Uncacheable) {
+        set beresp.uncacheable = true;
+    }
+    if (beresp.http.Set-Cookie || beresp.http.Cache-Control ~ "(?i)(private|no-store)") {
+        # A sign-in's answer (Set-Cookie) or anything about one caller is never stored, whatever
+        # vcl_recv decided (the built-in vcl_backend_response says the same; this does not rely on it).
         set beresp.uncacheable = true;
     }
     # Marks every stored variant of a card with its code, so that an edit can ban them all.

@@ -20,6 +20,8 @@ export interface FastPathDeps {
   answerFailure: AnswerFailure;
   /** `Vary` of every /api answer before the route's own (see varyOnNegotiation). */
   vary: string;
+  /** The same on routes that read the session cookie. */
+  sessionVary: string;
 }
 
 /** Answers a request and returns true, or returns false having touched nothing (Express answers it). */
@@ -45,7 +47,7 @@ const PLAIN_SEGMENT = /^[A-Za-z0-9_-]+$/;
  * `next()`, more than everything these answers need.
  */
 export function createFastPath(deps: FastPathDeps): FastPath {
-  const { card, dashboard, redirect, auth, observer, answerFailure, vary } = deps;
+  const { card, dashboard, redirect, auth, observer, answerFailure, vary, sessionVary } = deps;
 
   function run(route: HotRoute, req: IncomingMessage, res: ServerResponse, param: string, path: string): void {
     const started = performance.now();
@@ -57,7 +59,7 @@ export function createFastPath(deps: FastPathDeps): FastPath {
     };
     try {
       commonHeaders(res);
-      if (route.api) varyOnNegotiation(res, vary);
+      if (route.api) varyOnNegotiation(res, route.session ? sessionVary : vary);
       const principal = route.session ? auth.caller(req) : route.api ? auth.authenticate(req.headers.authorization) : null;
       const answered = andThen(principal, (found) => {
         label = route.label;

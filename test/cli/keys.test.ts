@@ -41,7 +41,8 @@ describe('npm run keys', () => {
     const created = keys('create', '--user', 'Linus', '--label', 'laptop');
     expect(created.status).toBe(0);
     const secret = created.stdout.trim().split('\n').at(-1)!;
-    expect(secret).toMatch(/^fct_user_[A-Za-z0-9_-]{43}$/);
+    // GitHub-style: a recognisable prefix, 32 random bytes in base62, a CRC32 checksum (base62, 6 characters).
+    expect(secret).toMatch(/^fct_live_[A-Za-z0-9]{49}$/);
     const res = await me(secret);
     expect(res.status).toBe(200);
     expect(expectValidBody(registry, res, 'me')).toMatchObject({ name: 'Linus', keyKind: 'user' });

@@ -14,9 +14,17 @@ const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'tr
 export interface MediaTypeObject {
   schema?: Record<string, unknown> & { $ref?: string };
   example?: unknown;
+  examples?: Record<string, { value?: unknown }>;
 }
 export interface HeaderObject {
   required?: boolean;
+  schema?: { examples?: unknown[]; const?: unknown };
+}
+/** A Security Requirement Object: scheme name → scopes; `{}` means no credential is needed. */
+export type SecurityRequirement = Record<string, string[]>;
+interface ParameterObject {
+  name: string;
+  in: string;
 }
 export interface ResponseObject {
   description: string;
@@ -25,6 +33,8 @@ export interface ResponseObject {
 }
 interface OperationObject {
   operationId?: string;
+  security?: SecurityRequirement[];
+  parameters?: (ParameterObject | { $ref: string })[];
   requestBody?: { content: Record<string, MediaTypeObject> };
   responses: Record<string, ResponseObject>;
 }
@@ -33,13 +43,17 @@ export interface OpenApiDocument {
   info: { title: string; version: string; description: string };
   servers: { url: string }[];
   paths: Record<string, Record<string, unknown>>;
-  components: { securitySchemes: Record<string, { type: string; scheme?: string }> };
+  components: { securitySchemes: Record<string, { type: string; scheme?: string; in?: string; name?: string; bearerFormat?: string }> };
 }
 
 /** One documented operation, with its `$ref`s to components resolved. */
 export interface Operation {
   /** `METHOD /path`, e.g. `GET /api/links/{code}`. */
   key: string;
+  /** As declared on the operation; undefined when it declares none. */
+  security?: SecurityRequirement[];
+  /** Its own parameters and its path's, resolved, as `in:name` (`header:X-CSRF-Token`). */
+  parameters: string[];
   requestBody?: Record<string, MediaTypeObject>;
   /** By status code. */
   responses: Record<string, ResponseObject>;
@@ -53,6 +67,8 @@ export interface DocumentedContent {
   mediaType: string;
   schemaRef: string | undefined;
   example: unknown;
+  /** Every example given, `example` and the values of `examples`. */
+  examples: unknown[];
   /** The whole content map this media type belongs to. */
   siblings: Record<string, MediaTypeObject>;
   headers: Record<string, HeaderObject>;
@@ -94,10 +110,17 @@ export function operationsOf(doc: OpenApiDocument): Operation[] {
         const headers = Object.fromEntries(Object.entries(response.headers ?? {}).map(([name, h]) => [name, deref(doc, h)]));
         responses[status] = { ...response, headers };
       }
-      operations.push({ key: `${method.toUpperCase()} ${route}`, requestBody: op.requestBody?.content, responses });
+      const declared = [...((item.parameters ?? []) as NonNullable<OperationObject['parameters']>), ...(op.parameters ?? [])];
+      const parameters = declared.map((p) => deref(doc, p) as ParameterObject).map((p) => `${p.in}:${p.name}`);
+      operations.push({ key: `${method.toUpperCase()} ${route}`, security: op.security, parameters, requestBody: op.requestBody?.content, responses });
     }
   }
   return operations;
+}
+
+/** The examples of a media type: `example` and the values of `examples`. */
+export function examplesOf(media: MediaTypeObject): unknown[] {
+  return [...(media.example === undefined ? [] : [media.example]), ...Object.values(media.examples ?? {}).map((e) => e.value)];
 }
 
 /** Every media type of every documented response. */
@@ -110,6 +133,7 @@ export function responseContents(doc: OpenApiDocument): DocumentedContent[] {
         mediaType,
         schemaRef: media.schema?.$ref,
         example: media.example,
+        examples: examplesOf(media),
         siblings: response.content ?? {},
         headers: response.headers ?? {},
       })),

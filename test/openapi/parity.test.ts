@@ -8,9 +8,11 @@ import { buildRegistry, DEFINITIONS, OTHER_SCHEMAS, SCHEMA_FILES } from '../../r
 import { PROBLEM_TYPE_BASE, PROBLEMS } from '../../src/http/problems';
 import { createTestApp } from '../helpers/test-app';
 import type { TestApp } from '../helpers/test-app';
-import { allRefs, loadDocument, OPENAPI_FILE, operationsOf, resolveRef, responseContents, SCHEMA_PREFIX } from './document';
+import { allRefs, examplesOf, loadDocument, OPENAPI_FILE, operationsOf, resolveRef, responseContents, SCHEMA_PREFIX } from './document';
 import type { MediaTypeObject } from './document';
 import { PROBES, SAMPLE_URLS, send } from './probes';
+
+const FORM = 'application/x-www-form-urlencoded';
 
 /** What the routers in src/http/routes/ answer (every GET also answers HEAD). */
 const IMPLEMENTED = [
@@ -24,6 +26,14 @@ const IMPLEMENTED = [
   'GET /api/me',
   'GET /api/teams/{id}',
   'GET /api/dashboard',
+  'POST /api/accounts',
+  'GET /api/session',
+  'POST /api/session',
+  'DELETE /api/session',
+  'POST /api/tokens',
+  'POST /api/me/password',
+  'POST /oauth/token',
+  'POST /oauth/revoke',
   'GET /openapi.yaml',
   'GET /representations/{folder}/{file}',
   'GET /metrics',
@@ -32,7 +42,7 @@ const IMPLEMENTED = [
   'GET /readyz',
 ];
 
-/** The body types links.ts validates, and the schema of each. */
+/** The body types the routes validate, and the schema of each. */
 const REQUEST_BODIES: Record<string, Record<string, string>> = {
   'POST /api/links': {
     'application/json': OTHER_SCHEMAS.linkCreate,
@@ -43,7 +53,25 @@ const REQUEST_BODIES: Record<string, Record<string, string>> = {
     'application/merge-patch+json': OTHER_SCHEMAS.linkUpdate,
     'application/vnd.example.partner.v3+json': OTHER_SCHEMAS.linkPartnerV3Update,
   },
+  'POST /api/accounts': { 'application/json': OTHER_SCHEMAS.accountCreate },
+  'POST /api/session': { 'application/json': OTHER_SCHEMAS.credentials },
+  'POST /api/tokens': { 'application/json': OTHER_SCHEMAS.credentials },
+  'POST /api/me/password': { 'application/json': OTHER_SCHEMAS.passwordChange },
+  // Form bodies are parsed, not validated by ajv: their schema files describe them for readers.
+  'POST /oauth/token': { [FORM]: 'sign-in/token-request.schema.json' },
+  'POST /oauth/revoke': { [FORM]: 'sign-in/revoke-request.schema.json' },
 };
+
+/** The OAuth endpoints answer their 400s as RFC 6749 §5.2 error objects, not problems. */
+const OAUTH_ERRORS = ['POST /oauth/token 400', 'POST /oauth/revoke 400'];
+
+/** The credentials a private operation takes, any one of them (RFC 6750 bearer tokens, the web session's cookie). */
+const PRIVATE_SECURITY = [{ sessionCookie: [] }, { accessToken: [] }, { apiKey: [] }];
+/** Operations that read no credential at all. */
+const OPEN_OPERATIONS = ['GET /{code}', 'POST /api/accounts', 'POST /api/session', 'POST /api/tokens', 'POST /oauth/token', 'POST /oauth/revoke'];
+/** Operations only the web session's cookie authenticates. */
+const SESSION_OPERATIONS = ['GET /api/session', 'DELETE /api/session'];
+const UNSAFE = /^(POST|PUT|PATCH|DELETE) \/api\//;
 
 const NEGOTIATED_HEADERS = ['Vary', 'ETag', 'Link', 'Cache-Control'];
 const VENDOR = /^application\/vnd\.example\./;
@@ -58,12 +86,38 @@ const refsOf = (content: Record<string, MediaTypeObject>) =>
   Object.fromEntries(Object.entries(content).map(([type, media]) => [type, media.schema?.$ref]));
 
 describe('openapi.yaml', () => {
-  it('is an OpenAPI 3.1.0 document for Facet at the package version with a bearer scheme', () => {
+  it('is an OpenAPI 3.1.0 document for Facet at the package version with the session cookie, access token and API key schemes', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.info.title).toBe('Facet');
     expect(doc.info.version).toBe(packageJson.version);
     expect(doc.servers).toEqual([{ url: 'http://localhost:3000', description: expect.any(String) }]);
-    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(doc.components.securitySchemes.sessionCookie).toMatchObject({ type: 'apiKey', in: 'cookie', name: '__Host-facet_session' });
+    expect(doc.components.securitySchemes.accessToken).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: expect.stringContaining('fct_at_') });
+    expect(doc.components.securitySchemes.apiKey).toMatchObject({ type: 'http', scheme: 'bearer' });
+  });
+
+  it('declares security on every operation, naming only schemes it defines', () => {
+    const schemes = Object.keys(doc.components.securitySchemes);
+    expect(operations.filter((op) => op.security === undefined).map((op) => op.key)).toEqual([]);
+    const unknown = operations.flatMap((op) => (op.security ?? []).flatMap((req) => Object.keys(req).filter((name) => !schemes.includes(name)).map((name) => `${op.key} ${name}`)));
+    expect(unknown).toEqual([]);
+  });
+
+  it('takes the session cookie, an access token or an API key on every private /api operation, and no credential on the open ones', () => {
+    for (const op of operations.filter((o) => / \/api\//.test(o.key))) {
+      const expected = OPEN_OPERATIONS.includes(op.key) ? []
+        : SESSION_OPERATIONS.includes(op.key) ? [{ sessionCookie: [] }]
+          : op.key === 'GET /api/links/{code}' ? [{}, { apiKey: [] }, { accessToken: [] }]
+            : PRIVATE_SECURITY;
+      expect({ key: op.key, security: op.security }).toEqual({ key: op.key, security: expected });
+    }
+    for (const key of OPEN_OPERATIONS) expect({ key, security: operations.find((op) => op.key === key)?.security }).toEqual({ key, security: [] });
+  });
+
+  it('takes X-CSRF-Token on every unsafe /api operation', () => {
+    const unsafe = operations.filter((op) => UNSAFE.test(op.key));
+    expect(unsafe.length).toBeGreaterThan(5);
+    expect(unsafe.filter((op) => !op.parameters.includes('header:X-CSRF-Token')).map((op) => op.key)).toEqual([]);
   });
 
   it('resolves every local reference', () => {
@@ -127,10 +181,30 @@ describe('openapi.yaml and the representation registry', () => {
     expect(operations.filter((op) => op.requestBody).map((op) => op.key).sort()).toEqual(Object.keys(REQUEST_BODIES).sort());
   });
 
-  it('answers every error with problem+json and the problem schema', () => {
+  it('answers every error with problem+json and the problem schema, but the OAuth 400s with the OAuth error object', () => {
     const errors = operations.flatMap((op) => Object.entries(op.responses).filter(([status]) => Number(status) >= 400).map(([status, r]) => ({ where: `${op.key} ${status}`, content: refsOf(r.content ?? {}) })));
     expect(errors.length).toBeGreaterThan(0);
-    for (const e of errors) expect(e).toEqual({ where: e.where, content: { [PROBLEM]: SCHEMA_PREFIX + OTHER_SCHEMAS.problem } });
+    for (const e of errors) {
+      const expected = OAUTH_ERRORS.includes(e.where) ? { 'application/json': SCHEMA_PREFIX + OTHER_SCHEMAS.oauthError } : { [PROBLEM]: SCHEMA_PREFIX + OTHER_SCHEMAS.problem };
+      expect(e).toEqual({ where: e.where, content: expected });
+    }
+    expect(errors.filter((e) => OAUTH_ERRORS.includes(e.where)).map((e) => e.where).sort()).toEqual([...OAUTH_ERRORS].sort());
+  });
+
+  it('documents Vary with Cookie on every private negotiated answer, and without it on the public card', () => {
+    const negotiated = contents.filter((c) => VENDOR.test(c.mediaType) && (c.status === 200 || c.status === 201));
+    for (const c of negotiated) {
+      const spellings = (c.headers.Vary?.schema?.examples ?? []) as string[];
+      const varies = spellings.length > 0 && spellings.every((v) => v.split(/, */).includes('Cookie'));
+      expect({ where: c.where, variesOnCookie: varies }).toEqual({ where: c.where, variesOnCookie: c.where !== 'GET /api/links/{code} 200' });
+    }
+  });
+
+  it('documents the problems of signing in, each with its status', () => {
+    const problems = contents.filter((c) => c.mediaType === PROBLEM).flatMap((c) => c.examples.map((e) => `${(e as { code: string }).code} ${c.status}`));
+    for (const expected of ['invalid-credentials 401', 'unauthorized 401', 'invalid-key 401', 'invalid-token 401', 'csrf-rejected 403', 'insufficient-scope 403', 'email-taken 409', 'rate-limited 429']) {
+      expect(problems).toContain(expected);
+    }
   });
 
   it('documents Vary, ETag, Link and Cache-Control on every negotiated 200 and 201, and Location on a 201', () => {
@@ -144,8 +218,8 @@ describe('openapi.yaml and the representation registry', () => {
 
   it('gives examples that validate against their schemas', () => {
     const examples: { where: string; file: string; example: unknown }[] = [
-      ...contents.map((c) => ({ where: `${c.where} ${c.mediaType}`, file: c.schemaRef ?? '', example: c.example })),
-      ...operations.flatMap((op) => Object.entries(op.requestBody ?? {}).map(([type, media]) => ({ where: `${op.key} body ${type}`, file: media.schema?.$ref ?? '', example: media.example }))),
+      ...contents.flatMap((c) => c.examples.map((example) => ({ where: `${c.where} ${c.mediaType}`, file: c.schemaRef ?? '', example }))),
+      ...operations.flatMap((op) => Object.entries(op.requestBody ?? {}).flatMap(([type, media]) => examplesOf(media).map((example) => ({ where: `${op.key} body ${type}`, file: media.schema?.$ref ?? '', example })))),
     ].filter((e) => e.example !== undefined && e.file.startsWith(SCHEMA_PREFIX));
     expect(examples.length).toBeGreaterThan(10);
     for (const e of examples) {
@@ -155,13 +229,13 @@ describe('openapi.yaml and the representation registry', () => {
   });
 
   it('gives problem examples that agree with the problem catalogue and their status', () => {
-    const problems = contents.filter((c) => c.mediaType === PROBLEM && c.example !== undefined);
+    const problems = contents.filter((c) => c.mediaType === PROBLEM).flatMap((c) => c.examples.map((example) => ({ where: c.where, status: c.status, example })));
     expect(problems.length).toBeGreaterThan(0);
-    for (const c of problems) {
-      const example = c.example as { type: string; title: string; status: number; code: keyof typeof PROBLEMS };
-      expect({ where: c.where, example: { type: example.type, title: example.title, status: example.status } }).toEqual({
-        where: c.where,
-        example: { type: PROBLEM_TYPE_BASE + example.code, title: PROBLEMS[example.code]?.title, status: c.status },
+    for (const { where, status, example: given } of problems) {
+      const example = given as { type: string; title: string; status: number; code: keyof typeof PROBLEMS };
+      expect({ where, example: { type: example.type, title: example.title, status: example.status } }).toEqual({
+        where,
+        example: { type: PROBLEM_TYPE_BASE + example.code, title: PROBLEMS[example.code]?.title, status },
       });
     }
   });

@@ -4,10 +4,13 @@ import type { FacetApp } from '../../src/app';
 import request from 'supertest';
 import type { Response, Test } from 'supertest';
 import { FULL, PARTNER_V3, SUMMARY } from '../../representations/media-types';
+import { hashKey } from '../../src/domain/keys';
+import type { CredentialRepository } from '../../src/domain/repository';
+import type { Scope } from '../../src/domain/types';
 import { handleClientError } from '../../src/http/client-error';
 import { translateSqliteError } from '../../src/store/sqlite/errors';
 import { MAX_ACCEPT_RANGES, MAX_REQUEST_TARGET } from '../../src/http/limits';
-import { createTestApp, KEYS } from '../helpers/test-app';
+import { createTestApp, FIXED_NOW, KEYS } from '../helpers/test-app';
 
 /** One request that exercises one documented response of one operation. */
 export interface Probe {
@@ -23,6 +26,8 @@ const user = `Bearer ${KEYS.user}`;
 const partner = `Bearer ${KEYS.partner}`;
 const stranger = `Bearer ${KEYS.other}`;
 const JSON_TYPE = 'application/json';
+const FORM_TYPE = 'application/x-www-form-urlencoded';
+const SESSION_COOKIE = '__Host-facet_session';
 const TOO_LARGE = JSON.stringify({ url: `https://example.com/${'a'.repeat(17 * 1024)}` });
 
 /** Keeps the body as bytes whatever its media type, so every response can be checked alike. */
@@ -52,12 +57,86 @@ async function etagOf(app: FacetApp, path: string, authorization?: string): Prom
   return (await req).headers.etag as string;
 }
 
+/** An e-mail and password that can sign in. */
+interface Login { email: string; password: string }
+/** A browser's session: the cookie to send back and the CSRF token its writes carry. */
+interface WebSession extends Login { cookie: string; csrfToken: string }
+/** A mobile app's tokens (RFC 6749 §5.1). */
+interface MobileTokens extends Login { access_token: string; refresh_token: string }
+
+let signUps = 0;
+
+/** Signs up a fresh account, so that a probe's sign-ins, sessions and tokens are its own. */
+async function signUp(app: FacetApp): Promise<Login> {
+  signUps += 1;
+  const login = { email: `probe-${signUps}@example.org`, password: `probe-password-${signUps}` };
+  const res = await request(app).post('/api/accounts').set('Content-Type', JSON_TYPE).send(JSON.stringify({ ...login, name: `Probe ${signUps}` }));
+  if (res.status !== 201) throw new Error(`could not sign up: ${res.status} ${res.text}`);
+  return login;
+}
+
+/** Signs a fresh account in as a browser does. */
+async function webSession(app: FacetApp): Promise<WebSession> {
+  const login = await signUp(app);
+  const res = await request(app).post('/api/session').set('Content-Type', JSON_TYPE).send(JSON.stringify(login));
+  if (res.status !== 201) throw new Error(`could not sign in: ${res.status} ${res.text}`);
+  const setCookie = (res.headers['set-cookie'] ?? []) as unknown as string[];
+  const cookie = setCookie.find((c) => c.startsWith(`${SESSION_COOKIE}=`))?.split(';')[0];
+  if (!cookie) throw new Error('signing in set no session cookie');
+  return { ...login, cookie, csrfToken: (res.body as { csrfToken: string }).csrfToken };
+}
+
+/** Signs a fresh account in as a mobile app does. */
+async function mobileTokens(app: FacetApp): Promise<MobileTokens> {
+  const login = await signUp(app);
+  const res = await request(app).post('/api/tokens').set('Content-Type', JSON_TYPE).send(JSON.stringify(login));
+  if (res.status !== 200) throw new Error(`could not get tokens: ${res.status} ${res.text}`);
+  return { ...login, ...(res.body as { access_token: string; refresh_token: string }) };
+}
+
+/** Refreshes at /oauth/token and returns the new refresh token. */
+async function refreshed(app: FacetApp, refreshToken: string): Promise<string> {
+  const res = await request(app).post('/oauth/token').set('Content-Type', FORM_TYPE).send(`grant_type=refresh_token&refresh_token=${refreshToken}`);
+  if (res.status !== 200) throw new Error(`could not refresh: ${res.status} ${res.text}`);
+  return (res.body as { refresh_token: string }).refresh_token;
+}
+
+/** Sends a request with a user key limited to some scopes, to an app of its own. */
+async function withScopedKey(scopes: Scope[], build: (app: FacetApp, authorization: string) => Test): Promise<Response> {
+  const scoped = await createTestApp();
+  const secret = 'test_scoped_user_key';
+  await scoped.store.keys.insert({ id: 'key_test_scoped', hash: hashKey(secret), userId: 'usr_ada', kind: 'user', label: 'scoped', scopes }, FIXED_NOW);
+  try {
+    return await send(build(scoped.app, `Bearer ${secret}`));
+  } finally {
+    await scoped.close();
+  }
+}
+
+/** Fails sign-ins of one unknown e-mail on an app of its own until they are refused; returns the refusal. */
+async function pastTheSignInLimit(path: '/api/session' | '/api/tokens'): Promise<Response> {
+  const limited = await createTestApp({ seed: false });
+  try {
+    const body = JSON.stringify({ email: 'nobody@example.org', password: 'not-the-password' });
+    for (let attempt = 0; attempt < 200; attempt += 1) {
+      const res = await send(request(limited.app).post(path).set('Content-Type', JSON_TYPE).send(body));
+      if (res.status !== 401) return res;
+    }
+    throw new Error(`${path} never refused failed sign-ins`);
+  } finally {
+    await limited.close();
+  }
+}
+
 /** Every documented operation with a URL that reaches it, for the limits every request is held to. */
 const OPERATIONS: [method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, url: string][] = [
   ['GET', '/{code}', '/facet'], ['GET', '/api/links', '/api/links'], ['POST', '/api/links', '/api/links'],
   ['GET', '/api/links/{code}', '/api/links/facet'], ['PATCH', '/api/links/{code}', '/api/links/facet'], ['DELETE', '/api/links/{code}', '/api/links/facet'],
   ['GET', '/api/links/{code}/stats', '/api/links/facet/stats'], ['GET', '/api/me', '/api/me'], ['GET', '/api/teams/{id}', '/api/teams/team_demo'],
-  ['GET', '/api/dashboard', '/api/dashboard'], ['GET', '/openapi.yaml', '/openapi.yaml'],
+  ['GET', '/api/dashboard', '/api/dashboard'], ['POST', '/api/accounts', '/api/accounts'], ['POST', '/api/me/password', '/api/me/password'],
+  ['POST', '/api/session', '/api/session'], ['GET', '/api/session', '/api/session'], ['DELETE', '/api/session', '/api/session'],
+  ['POST', '/api/tokens', '/api/tokens'], ['POST', '/oauth/token', '/oauth/token'], ['POST', '/oauth/revoke', '/oauth/revoke'],
+  ['GET', '/openapi.yaml', '/openapi.yaml'],
   ['GET', '/representations/{folder}/{file}', '/representations/link/summary.schema.json'], ['GET', '/metrics', '/metrics'],
   ['GET', '/docs', '/docs'], ['GET', '/healthz', '/healthz'], ['GET', '/readyz', '/readyz'],
 ];
@@ -74,10 +153,31 @@ function withClientErrors(app: FacetApp): http.Server {
   return server;
 }
 
+const ioError = () => Promise.reject(translateSqliteError(new Database.SqliteError('disk I/O error', 'SQLITE_IOERR_READ')));
+const CREDENTIAL_METHODS: (keyof CredentialRepository)[] = [
+  'findLogin', 'passwordOf', 'createAccount', 'setPassword', 'insertSession', 'findSession', 'touchSession', 'revokeSession',
+  'insertFamily', 'findAccessToken', 'rotateRefreshToken', 'revokeFamilyOf', 'revokeAccessToken',
+];
+
+/**
+ * Gets a mobile app's tokens from a working store, then makes every credential read and write
+ * fail with an I/O error and sends the request built with them.
+ */
+async function withFailingCredentials(build: (app: FacetApp, tokens: MobileTokens) => Test): Promise<Response> {
+  const broken = await createTestApp({ seed: false });
+  try {
+    const tokens = await mobileTokens(broken.app);
+    const credentials = broken.store.credentials as unknown as Record<string, unknown>;
+    for (const name of CREDENTIAL_METHODS) credentials[name] = ioError;
+    return await send(build(broken.app, tokens));
+  } finally {
+    await broken.close();
+  }
+}
+
 /** Sends a request to an app whose store fails every read with an I/O error, as a failing disk would. */
 async function withFailingStore(method: string, url: string): Promise<Response> {
   const broken = await createTestApp({ seed: false });
-  const ioError = () => Promise.reject(translateSqliteError(new Database.SqliteError('disk I/O error', 'SQLITE_IOERR_READ')));
   broken.store.keys.findByHash = ioError;
   broken.store.links.findByCode = ioError;
   try {
@@ -244,6 +344,198 @@ export const PROBES: Probe[] = [
       return send(request(broken.app).get('/readyz'));
     },
   },
+  // Signing in, and the three credentials on the resources they open.
+  {
+    op: 'POST /api/accounts', status: 201, when: 'with the new account in the full representation by default',
+    run: (app) => send(request(app).post('/api/accounts').set('Content-Type', JSON_TYPE).send('{"email":"Lin@Example.org","password":"correct horse battery","name":"Lin Chen"}')),
+  },
+  {
+    op: 'POST /api/accounts', status: 201, when: 'with the new account in the summary an iOS client gets',
+    run: (app) => send(request(app).post('/api/accounts').set('X-Client-Platform', 'ios').set('Content-Type', JSON_TYPE).send('{"email":"lin-ios@example.org","password":"correct horse battery","name":"Lin Chen"}')),
+  },
+  { op: 'POST /api/accounts', status: 400, when: 'for a body that is not JSON', run: (app) => send(request(app).post('/api/accounts').set('Content-Type', JSON_TYPE).send('{"email":')) },
+  {
+    op: 'POST /api/accounts', status: 403, when: 'for a browser request another site made',
+    run: (app) => send(request(app).post('/api/accounts').set('Sec-Fetch-Site', 'cross-site').set('Content-Type', JSON_TYPE).send('{"email":"cross@example.org","password":"correct horse battery","name":"X"}')),
+  },
+  {
+    op: 'POST /api/accounts', status: 406, when: 'when only text/html is acceptable',
+    run: (app) => send(request(app).post('/api/accounts').set('Accept', 'text/html').set('Content-Type', JSON_TYPE).send('{"email":"html@example.org","password":"correct horse battery","name":"H"}')),
+  },
+  {
+    op: 'POST /api/accounts', status: 409, when: 'for an e-mail already registered, in another case',
+    run: (app) => send(request(app).post('/api/accounts').set('Content-Type', JSON_TYPE).send('{"email":"ADA@example.com","password":"correct horse battery","name":"Ada"}')),
+  },
+  { op: 'POST /api/accounts', status: 413, when: 'for a body over 16 KiB', run: (app) => send(request(app).post('/api/accounts').set('Content-Type', JSON_TYPE).send(TOO_LARGE)) },
+  { op: 'POST /api/accounts', status: 415, when: 'for a text/plain body', run: (app) => send(request(app).post('/api/accounts').set('Content-Type', 'text/plain').send('ada')) },
+  {
+    op: 'POST /api/accounts', status: 422, when: 'for a password under 8 characters',
+    run: (app) => send(request(app).post('/api/accounts').set('Content-Type', JSON_TYPE).send('{"email":"short@example.org","password":"short","name":"S"}')),
+  },
+
+  {
+    op: 'POST /api/session', status: 201, when: 'with a session cookie and its CSRF token',
+    run: async (app) => send(request(app).post('/api/session').set('Content-Type', JSON_TYPE).send(JSON.stringify(await signUp(app)))),
+  },
+  { op: 'POST /api/session', status: 400, when: 'for a body that is not JSON', run: (app) => send(request(app).post('/api/session').set('Content-Type', JSON_TYPE).send('{')) },
+  {
+    op: 'POST /api/session', status: 401, when: 'for an e-mail nobody registered',
+    run: (app) => send(request(app).post('/api/session').set('Content-Type', JSON_TYPE).send('{"email":"nobody-web@example.org","password":"whatever-it-is"}')),
+  },
+  {
+    op: 'POST /api/session', status: 401, when: 'for a wrong password',
+    run: async (app) => send(request(app).post('/api/session').set('Content-Type', JSON_TYPE).send(JSON.stringify({ ...(await signUp(app)), password: 'not-the-password' }))),
+  },
+  {
+    op: 'POST /api/session', status: 403, when: 'for a same-site request from an origin not in CORS_ORIGINS',
+    run: async (app) => send(request(app).post('/api/session').set('Sec-Fetch-Site', 'same-site').set('Origin', 'https://evil.localhost:3000')
+      .set('Content-Type', JSON_TYPE).send(JSON.stringify(await signUp(app)))),
+  },
+  { op: 'POST /api/session', status: 413, when: 'for a body over 16 KiB', run: (app) => send(request(app).post('/api/session').set('Content-Type', JSON_TYPE).send(TOO_LARGE)) },
+  { op: 'POST /api/session', status: 415, when: 'for a form body', run: (app) => send(request(app).post('/api/session').set('Content-Type', FORM_TYPE).send('email=a%40example.org&password=x')) },
+  { op: 'POST /api/session', status: 422, when: 'for a body without the password', run: (app) => send(request(app).post('/api/session').set('Content-Type', JSON_TYPE).send('{"email":"ada@example.com"}')) },
+  { op: 'POST /api/session', status: 429, when: 'after too many failed sign-ins of one account', run: () => pastTheSignInLimit('/api/session') },
+
+  {
+    op: 'GET /api/session', status: 200, when: 'with the session for its cookie',
+    run: async (app) => send(request(app).get('/api/session').set('Cookie', (await webSession(app)).cookie)),
+  },
+  { op: 'GET /api/session', status: 401, when: 'without a cookie', run: (app) => send(request(app).get('/api/session')) },
+  {
+    op: 'GET /api/session', status: 401, when: 'for the session id in a cookie not named exactly __Host-facet_session',
+    run: async (app) => send(request(app).get('/api/session').set('Cookie', (await webSession(app)).cookie.replace(SESSION_COOKIE, 'facet_session'))),
+  },
+
+  {
+    op: 'DELETE /api/session', status: 204, when: 'signing out with the CSRF token',
+    run: async (app) => {
+      const session = await webSession(app);
+      return send(request(app).delete('/api/session').set('Cookie', session.cookie).set('X-CSRF-Token', session.csrfToken));
+    },
+  },
+  { op: 'DELETE /api/session', status: 401, when: 'without a cookie', run: (app) => send(request(app).delete('/api/session')) },
+  {
+    op: 'DELETE /api/session', status: 403, when: 'without the CSRF token',
+    run: async (app) => send(request(app).delete('/api/session').set('Cookie', (await webSession(app)).cookie)),
+  },
+
+  {
+    op: 'POST /api/tokens', status: 200, when: 'with an access and a refresh token',
+    run: async (app) => send(request(app).post('/api/tokens').set('Content-Type', JSON_TYPE).send(JSON.stringify(await signUp(app)))),
+  },
+  { op: 'POST /api/tokens', status: 400, when: 'for a body that is not JSON', run: (app) => send(request(app).post('/api/tokens').set('Content-Type', JSON_TYPE).send('{')) },
+  {
+    op: 'POST /api/tokens', status: 401, when: 'for a wrong password',
+    run: async (app) => send(request(app).post('/api/tokens').set('Content-Type', JSON_TYPE).send(JSON.stringify({ ...(await signUp(app)), password: 'not-the-password' }))),
+  },
+  { op: 'POST /api/tokens', status: 413, when: 'for a body over 16 KiB', run: (app) => send(request(app).post('/api/tokens').set('Content-Type', JSON_TYPE).send(TOO_LARGE)) },
+  { op: 'POST /api/tokens', status: 415, when: 'for a form body', run: (app) => send(request(app).post('/api/tokens').set('Content-Type', FORM_TYPE).send('grant_type=password&username=ada%40example.com&password=x')) },
+  { op: 'POST /api/tokens', status: 422, when: 'for an unknown field', run: (app) => send(request(app).post('/api/tokens').set('Content-Type', JSON_TYPE).send('{"email":"ada@example.com","password":"x","scope":"all"}')) },
+  { op: 'POST /api/tokens', status: 429, when: 'after too many failed sign-ins of one account', run: () => pastTheSignInLimit('/api/tokens') },
+
+  {
+    op: 'POST /oauth/token', status: 200, when: 'with new tokens for the latest refresh token',
+    run: async (app) => send(request(app).post('/oauth/token').set('Content-Type', FORM_TYPE).send(`grant_type=refresh_token&refresh_token=${(await mobileTokens(app)).refresh_token}`)),
+  },
+  {
+    op: 'POST /oauth/token', status: 400, when: 'for the password grant',
+    run: (app) => send(request(app).post('/oauth/token').set('Content-Type', FORM_TYPE).send('grant_type=password&username=ada%40example.com&password=ada-demo-password')),
+  },
+  {
+    op: 'POST /oauth/token', status: 400, when: 'for a refresh token two rotations old',
+    run: async (app) => {
+      const first = (await mobileTokens(app)).refresh_token;
+      await refreshed(app, await refreshed(app, first));
+      return send(request(app).post('/oauth/token').set('Content-Type', FORM_TYPE).send(`grant_type=refresh_token&refresh_token=${first}`));
+    },
+  },
+  { op: 'POST /oauth/token', status: 413, when: 'for a body over 16 KiB', run: (app) => send(request(app).post('/oauth/token').set('Content-Type', FORM_TYPE).send(`grant_type=refresh_token&refresh_token=${'a'.repeat(17 * 1024)}`)) },
+  { op: 'POST /oauth/token', status: 400, when: 'for a JSON body', run: (app) => send(request(app).post('/oauth/token').set('Content-Type', JSON_TYPE).send('{"grant_type":"refresh_token"}')) },
+  {
+    op: 'POST /oauth/token', status: 503, when: 'while the store fails with an I/O error',
+    run: () => withFailingCredentials((app, tokens) => request(app).post('/oauth/token').set('Content-Type', FORM_TYPE).send(`grant_type=refresh_token&refresh_token=${tokens.refresh_token}`)),
+  },
+
+  {
+    op: 'POST /oauth/revoke', status: 200, when: 'revoking a refresh token',
+    run: async (app) => send(request(app).post('/oauth/revoke').set('Content-Type', FORM_TYPE).send(`token=${(await mobileTokens(app)).refresh_token}&token_type_hint=refresh_token`)),
+  },
+  { op: 'POST /oauth/revoke', status: 200, when: 'for a token that is not valid', run: (app) => send(request(app).post('/oauth/revoke').set('Content-Type', FORM_TYPE).send('token=fct_rt_not-a-token')) },
+  { op: 'POST /oauth/revoke', status: 413, when: 'for a body over 16 KiB', run: (app) => send(request(app).post('/oauth/revoke').set('Content-Type', FORM_TYPE).send(`token=${'a'.repeat(17 * 1024)}`)) },
+  { op: 'POST /oauth/revoke', status: 400, when: 'without a token', run: (app) => send(request(app).post('/oauth/revoke').set('Content-Type', FORM_TYPE).send('token_type_hint=refresh_token')) },
+  {
+    op: 'POST /oauth/revoke', status: 503, when: 'while the store fails with an I/O error',
+    run: () => withFailingCredentials((app, tokens) => request(app).post('/oauth/revoke').set('Content-Type', FORM_TYPE).send(`token=${tokens.refresh_token}`)),
+  },
+
+  {
+    op: 'POST /api/me/password', status: 204, when: 'for a mobile access token and the current password',
+    run: async (app) => {
+      const tokens = await mobileTokens(app);
+      return send(request(app).post('/api/me/password').set('Authorization', `Bearer ${tokens.access_token}`).set('Content-Type', JSON_TYPE)
+        .send(JSON.stringify({ currentPassword: tokens.password, newPassword: 'a brand new password' })));
+    },
+  },
+  {
+    op: 'POST /api/me/password', status: 204, when: 'for a web session with its CSRF token, clearing its cookie',
+    run: async (app) => {
+      const session = await webSession(app);
+      return send(request(app).post('/api/me/password').set('Cookie', session.cookie).set('X-CSRF-Token', session.csrfToken).set('Content-Type', JSON_TYPE)
+        .send(JSON.stringify({ currentPassword: session.password, newPassword: 'a brand new password' })));
+    },
+  },
+  { op: 'POST /api/me/password', status: 400, when: 'for a body that is not JSON', run: (app) => send(request(app).post('/api/me/password').set('Authorization', user).set('Content-Type', JSON_TYPE).send('{')) },
+  {
+    op: 'POST /api/me/password', status: 401, when: 'without a credential',
+    run: (app) => send(request(app).post('/api/me/password').set('Content-Type', JSON_TYPE).send('{"currentPassword":"ada-demo-password","newPassword":"a brand new password"}')),
+  },
+  {
+    op: 'POST /api/me/password', status: 403, when: 'for a web session from another site',
+    run: async (app) => {
+      const session = await webSession(app);
+      return send(request(app).post('/api/me/password').set('Cookie', session.cookie).set('X-CSRF-Token', session.csrfToken).set('Sec-Fetch-Site', 'cross-site')
+        .set('Content-Type', JSON_TYPE).send(JSON.stringify({ currentPassword: session.password, newPassword: 'a brand new password' })));
+    },
+  },
+  { op: 'POST /api/me/password', status: 413, when: 'for a body over 16 KiB', run: (app) => send(request(app).post('/api/me/password').set('Authorization', user).set('Content-Type', JSON_TYPE).send(TOO_LARGE)) },
+  { op: 'POST /api/me/password', status: 415, when: 'for a text/plain body', run: (app) => send(request(app).post('/api/me/password').set('Authorization', user).set('Content-Type', 'text/plain').send('x')) },
+  {
+    op: 'POST /api/me/password', status: 422, when: 'for a current password that is wrong',
+    run: async (app) => send(request(app).post('/api/me/password').set('Authorization', `Bearer ${(await mobileTokens(app)).access_token}`).set('Content-Type', JSON_TYPE)
+      .send('{"currentPassword":"not-the-password","newPassword":"a brand new password"}')),
+  },
+
+  { op: 'GET /api/me', status: 200, when: 'with the summary for a mobile access token', run: async (app) => send(request(app).get('/api/me').set('Authorization', `Bearer ${(await mobileTokens(app)).access_token}`)) },
+  { op: 'GET /api/dashboard', status: 200, when: 'with the full dashboard for a web session', run: async (app) => send(request(app).get('/api/dashboard').set('Cookie', (await webSession(app)).cookie)) },
+  { op: 'GET /api/links/{code}', status: 200, when: 'ignoring a session cookie', run: async (app) => send(request(app).get('/api/links/facet').set('Cookie', (await webSession(app)).cookie)) },
+  { op: 'GET /api/links', status: 401, when: 'for an access token that is not valid', run: (app) => send(request(app).get('/api/links').set('Authorization', 'Bearer fct_at_not-a-token')) },
+  {
+    op: 'POST /api/links', status: 201, when: 'for a web session with its CSRF token',
+    run: async (app) => {
+      const session = await webSession(app);
+      return send(request(app).post('/api/links').set('Cookie', session.cookie).set('X-CSRF-Token', session.csrfToken).set('Content-Type', JSON_TYPE)
+        .send('{"url":"https://example.com/","code":"probe-session"}'));
+    },
+  },
+  {
+    op: 'POST /api/links', status: 403, when: 'for a web session without its CSRF token',
+    run: async (app) => send(request(app).post('/api/links').set('Cookie', (await webSession(app)).cookie).set('Content-Type', JSON_TYPE).send('{"url":"https://example.com/"}')),
+  },
+  { op: 'GET /api/links', status: 403, when: 'for a key without links:read', run: () => withScopedKey(['stats:read'], (app, auth) => request(app).get('/api/links').set('Authorization', auth)) },
+  {
+    op: 'PATCH /api/links/{code}', status: 403, when: 'for a key without links:write',
+    run: () => withScopedKey(['links:read'], (app, auth) => request(app).patch('/api/links/facet').set('Authorization', auth).set('Content-Type', JSON_TYPE).send('{"title":"x"}')),
+  },
+  {
+    op: 'DELETE /api/links/{code}', status: 403, when: 'for a web session from another site',
+    run: async (app) => {
+      const session = await webSession(app);
+      return send(request(app).delete('/api/links/facet').set('Cookie', session.cookie).set('X-CSRF-Token', session.csrfToken).set('Sec-Fetch-Site', 'cross-site'));
+    },
+  },
+  { op: 'GET /api/links/{code}/stats', status: 403, when: 'for a key without stats:read', run: () => withScopedKey(['links:read'], (app, auth) => request(app).get('/api/links/facet/stats').set('Authorization', auth)) },
+  { op: 'GET /api/dashboard', status: 403, when: 'for a key without links:read', run: () => withScopedKey(['stats:read'], (app, auth) => request(app).get('/api/dashboard').set('Authorization', auth)) },
+
   ...OPERATIONS.map(([method, path, url]): Probe => ({
     op: `${method} ${path}`, status: 414, when: `for a request target over ${MAX_REQUEST_TARGET} characters`,
     run: (app) => send(call(app, method, `${url}?pad=${'x'.repeat(MAX_REQUEST_TARGET)}`)),
@@ -274,6 +566,12 @@ export const SAMPLE_URLS: Record<string, string> = {
   '/api/me': '/api/me',
   '/api/teams/{id}': '/api/teams/team_demo',
   '/api/dashboard': '/api/dashboard',
+  '/api/accounts': '/api/accounts',
+  '/api/me/password': '/api/me/password',
+  '/api/session': '/api/session',
+  '/api/tokens': '/api/tokens',
+  '/oauth/token': '/oauth/token',
+  '/oauth/revoke': '/oauth/revoke',
   '/openapi.yaml': '/openapi.yaml',
   '/representations/{folder}/{file}': '/representations/link/summary.schema.json',
   '/metrics': '/metrics',

@@ -33,7 +33,7 @@ export interface ServiceProcess {
 export async function startService(env: Record<string, string> = {}, dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'facet-proc-'))): Promise<ServiceProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, NODE_ENV: 'test', ...env },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, NODE_ENV: 'test', PASSWORD_SCRYPT_LOG_N: '10', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -43,7 +43,7 @@ export interface Authenticator {
   sessionOf(req: IncomingMessage): LiveSession | null;
   /** Express, on all of /api: Authorization only (the public card ignores cookies). */
   middleware: RequestHandler;
-  /** Express, on the routes that take the web session: `caller`. */
+  /** Express, on the routes that take the web session: Vary on Cookie too, then `caller`. */
   sessionMiddleware: RequestHandler;
   /** Forgets every remembered key, session and token: one was revoked somewhere. */
   forget(): void;
@@ -58,7 +58,7 @@ function sessionPrincipal(session: LiveSession): Principal {
  * Resolves credentials to principals. A present but wrong Authorization is a 401 even on public
  * resources, so a client never silently loses its key. Nothing presented is logged or echoed.
  */
-export function createAuthenticator(deps: { keys: KeyRepository; sessions: SessionService; tokens: TokenService; csrf: CsrfGuard; keyUsage?: KeyUsage; now: () => Date }): Authenticator {
+export function createAuthenticator(deps: { keys: KeyRepository; sessions: SessionService; tokens: TokenService; csrf: CsrfGuard; keyUsage?: KeyUsage; now: () => Date; vary: string }): Authenticator {
   const { keys, sessions, tokens, csrf, keyUsage, now } = deps;
   const knownKeys = new LRUCache<string, FoundKey>({ max: 10_000, ttl: REMEMBER_KEYS_MS });
   const sessionsOf = new WeakMap<IncomingMessage, LiveSession>();
@@ -128,6 +128,8 @@ export function createAuthenticator(deps: { keys: KeyRepository; sessions: Sessi
       });
     },
     sessionMiddleware: function authenticateSession(req, res, next) {
+      // Whatever this route answers now depends on the cookie too, a 401 or 403 included.
+      res.setHeader('Vary', deps.vary);
       return andThen(caller(req), (principal) => {
         stateOf(res).principal = principal;
         next();
