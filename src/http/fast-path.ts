@@ -59,8 +59,13 @@ export function createFastPath(deps: FastPathDeps): FastPath {
     };
     try {
       commonHeaders(res);
-      if (route.api) varyOnNegotiation(res, route.session ? sessionVary : vary);
-      const principal = route.session ? auth.caller(req) : route.api ? auth.authenticate(req.headers.authorization) : null;
+      if (route.api) varyOnNegotiation(res, vary);
+      // As Express: the Authorization header on all of /api, then the route's session stage.
+      const bearer = route.api ? auth.authenticate(req.headers.authorization) : null;
+      const principal = route.session ? andThen(bearer, (found) => {
+        varyOnNegotiation(res, sessionVary);
+        return auth.withSession(req, found);
+      }) : bearer;
       const answered = andThen(principal, (found) => {
         label = route.label;
         return route.answer(req, res, param, found);

@@ -1,6 +1,11 @@
-import type { Store, StoreChange } from '../../src/domain/repository';
-import { StoreConflictError } from '../../src/domain/store-errors';
+import type { Store } from '../../src/domain/repository';
 import type { Click, Link, NewLink, User } from '../../src/domain/types';
+import { describeCredentials } from './describe-credentials';
+import { describeKeys } from './describe-keys';
+import { announced, later, T0, user } from './store-fixtures';
+import type { Another, StoreTraits } from './store-fixtures';
+
+export type { StoreTraits } from './store-fixtures';
 
 /** A store opened on an empty database, how to close it, and optionally a second store on the same data. */
 export interface OpenedStore {
@@ -11,24 +16,12 @@ export interface OpenedStore {
   openAnother(): Promise<{ store: Store; close(): Promise<void> }>;
 }
 
-const T0 = new Date('2026-11-20T12:00:00.000Z');
-const later = (ms: number) => new Date(T0.getTime() + ms);
-const user = (id: string, name = `User ${id}`, createdAt = T0): User =>
-  ({ id, name, email: `${id}@example.com`, avatarUrl: null, createdAt });
 const newLink = (code: string, ownerId = 'u1', fields: Partial<NewLink> = {}): NewLink =>
   ({ code, ownerId, url: `https://example.org/${code}`, title: null, tags: [], expiresAt: null, ...fields });
 const click = (linkRowId: number, iso: string, device = 'mobile', country = 'DE', referrer: string | null = null): Click =>
   ({ linkRowId, at: new Date(iso), device, country, referrer });
 /** Order-free comparison for results whose order the contract leaves open. */
 const sorted = <T>(rows: T[]) => [...rows].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
-
-/** What a store offers beyond the common contract, and so what else the suite checks. */
-export interface StoreTraits {
-  /** The store implements `subscribe`: every write, from any process sharing it, is announced. */
-  announces?: boolean;
-  /** The store has `rateLimits`: counts shared by every process on the database. */
-  sharesRateLimits?: boolean;
-}
 
 /**
  * The contract every store passes (abstract-blob-store style): `open` is called before each test
@@ -112,51 +105,13 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>, tr
       });
     });
 
-    describe('keys', () => {
-      it('finds an active key by the hash of its secret, and nothing for another hash', async () => {
-        await withUsers('u1');
-        await store().keys.insert({ id: 'k1', hash: 'hash-1', userId: 'u1', kind: 'partner', label: 'CI' }, T0);
-        expect(await store().keys.findByHash('hash-1')).toEqual({ keyId: 'k1', userId: 'u1', kind: 'partner' });
-        expect(await store().keys.findByHash('hash-2')).toBeNull();
-      });
-
-      it("lists keys oldest first, then by id byte for byte, with their owner's name and prefix, never a hash", async () => {
-        await store().users.insert(user('u1', 'Ada'));
-        await store().keys.insert({ id: 'k-new', hash: 'h3', userId: 'u1', kind: 'user', label: 'laptop', prefix: 'fct_ab' }, later(1));
-        await store().keys.insert({ id: 'ka', hash: 'h1', userId: 'u1', kind: 'partner', label: 'CI' }, T0);
-        await store().keys.insert({ id: 'Kb', hash: 'h2', userId: 'u1', kind: 'user', label: 'phone' }, T0);
-        expect(await store().keys.list()).toEqual([
-          { id: 'Kb', userId: 'u1', userName: 'Ada', kind: 'user', label: 'phone', prefix: null, createdAt: T0, revokedAt: null },
-          { id: 'ka', userId: 'u1', userName: 'Ada', kind: 'partner', label: 'CI', prefix: null, createdAt: T0, revokedAt: null },
-          { id: 'k-new', userId: 'u1', userName: 'Ada', kind: 'user', label: 'laptop', prefix: 'fct_ab', createdAt: later(1), revokedAt: null },
-        ]);
-      });
-
-      it('no longer finds a revoked key, lists when it was revoked and does not revoke it twice', async () => {
-        await withUsers('u1');
-        await store().keys.insert({ id: 'k1', hash: 'hash-1', userId: 'u1', kind: 'user', label: 'laptop' }, T0);
-        expect(await store().keys.revoke('k1', later(5))).toBe(true);
-        expect(await store().keys.findByHash('hash-1')).toBeNull();
-        expect((await store().keys.list())[0]?.revokedAt).toEqual(later(5));
-        expect(await store().keys.revoke('k1', later(9))).toBe(false);
-        expect((await store().keys.list())[0]?.revokedAt).toEqual(later(5));
-      });
-
-      it('answers false when revoking a key that does not exist', async () => {
-        expect(await store().keys.revoke('no-such-key', T0)).toBe(false);
-      });
-
-      it('refuses a second key with the same hash with a StoreConflictError', async () => {
-        await withUsers('u1');
-        await store().keys.insert({ id: 'k1', hash: 'same', userId: 'u1', kind: 'user', label: 'a' }, T0);
-        await expect(store().keys.insert({ id: 'k2', hash: 'same', userId: 'u1', kind: 'user', label: 'b' }, T0)).rejects.toBeInstanceOf(StoreConflictError);
-      });
-    });
-
+    const another: Another = () => (opened as OpenedStore).openAnother();
+    describeKeys({ store, withUsers, another, traits });
+    describeCredentials({ store, withUsers, another, traits });
     describeLinks(store, withUsers, insert);
-    describeClicks(store, withUsers, insert, () => (opened as OpenedStore).openAnother());
+    describeClicks(store, withUsers, insert, another);
 
-    describeSharing(store, withUsers, insert, () => (opened as OpenedStore).openAnother(), traits);
+    describeSharing(store, withUsers, insert, another, traits);
 
     describe('health', () => {
       it('answers a ping while the database is reachable', async () => {
@@ -319,7 +274,6 @@ function describeLinks(store: () => Store, withUsers: WithUsers, insert: Insert)
   });
 }
 
-type Another = OpenedStore['openAnother'];
 
 function describeClicks(store: () => Store, withUsers: WithUsers, insert: Insert, another: Another): void {
   describe('clicks', () => {
@@ -408,18 +362,6 @@ function describeClicks(store: () => Store, withUsers: WithUsers, insert: Insert
       } finally {
         await second.close();
       }
-    });
-  });
-}
-
-/** Resolves with the first change `store` announces that `wanted` accepts; rejects after `timeoutMs`. */
-function announced(store: Store, wanted: (change: StoreChange) => boolean, timeoutMs = 2000): Promise<StoreChange> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`nothing announced within ${timeoutMs} ms`)), timeoutMs);
-    store.subscribe?.((change) => {
-      if (!wanted(change)) return;
-      clearTimeout(timer);
-      resolve(change);
     });
   });
 }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreStartupError } from '../../src/domain/store-errors';
-import { LATEST_VERSION } from '../../src/store/sqlite/migrations';
+import { LATEST_VERSION, migrations } from '../../src/store/sqlite/migrations';
 import { openSqliteStore } from '../../src/store/sqlite/open';
 
 let parent: string;
@@ -29,6 +29,29 @@ describe('opening the SQLite store', () => {
     db.close();
     expect(() => openSqliteStore(parent)).toThrow(StoreStartupError);
     expect(() => openSqliteStore(parent)).toThrow(new RegExp(`${file}.*version ${LATEST_VERSION + 7}.*up to version ${LATEST_VERSION}`));
+  });
+
+  it('upgrades a database of version 4: its users and keys keep working, without password, scopes or expiry', async () => {
+    const db = new Database(path.join(parent, 'facet.db'));
+    db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+    for (const m of migrations.filter((x) => x.version <= 4)) {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, 0);
+    }
+    db.prepare('INSERT INTO users (id, name, email, avatar_url, created_at) VALUES (?, ?, ?, ?, ?)').run('u1', 'Ada', 'Ada@Example.com', null, 0);
+    db.prepare('INSERT INTO api_keys (id, key_hash, user_id, kind, label, created_at) VALUES (?, ?, ?, ?, ?, ?)').run('k1', 'h1', 'u1', 'user', 'old', 0);
+    db.close();
+    const store = openSqliteStore(parent);
+    try {
+      expect(await store.keys.findByHash('h1')).toEqual({ keyId: 'k1', userId: 'u1', kind: 'user', scopes: null, expiresAt: null });
+      expect(await store.credentials.findLogin('ada@example.com')).toBeNull();
+      expect(await store.credentials.createAccount({ id: 'u2', name: 'Imposter', email: 'ada@example.com', avatarUrl: null, createdAt: new Date(0) }, 'h')).toBe(false);
+      await store.credentials.setPassword('u1', 'hash-1', new Date(0));
+      expect(await store.credentials.findLogin('ada@example.com')).toEqual({ userId: 'u1', passwordHash: 'hash-1' });
+      await expect(store.ping()).resolves.toBeUndefined();
+    } finally {
+      await store.close();
+    }
   });
 
   it('names the file when it cannot be opened as a database', () => {

@@ -34,16 +34,16 @@ export interface Authenticator {
    */
   authenticate(header: string | undefined): MaybePromise<Principal | null>;
   /**
-   * The caller on a route that takes the web session: Authorization when sent (never cookie-bound,
-   * so no CSRF token), else the session cookie, whose unsafe requests must pass the CSRF guard.
-   * The session is recorded for `sessionOf`.
+   * The caller on a route that takes the web session, after `authenticate`: the principal of the
+   * Authorization header when one was sent (never cookie-bound, so no CSRF token), else the session
+   * cookie's, whose unsafe requests must pass the CSRF guard. The session is recorded for `sessionOf`.
    */
-  caller(req: IncomingMessage): MaybePromise<Principal | null>;
+  withSession(req: IncomingMessage, bearer: Principal | null): MaybePromise<Principal | null>;
   /** The live session `caller` found for this request, if the cookie authenticated it. */
   sessionOf(req: IncomingMessage): LiveSession | null;
   /** Express, on all of /api: Authorization only (the public card ignores cookies). */
   middleware: RequestHandler;
-  /** Express, on the routes that take the web session: Vary on Cookie too, then `caller`. */
+  /** Express, on the routes that take the web session (after `middleware`): Vary on Cookie too, then `withSession`. */
   sessionMiddleware: RequestHandler;
   /** Forgets every remembered key, session and token: one was revoked somewhere. */
   forget(): void;
@@ -98,8 +98,8 @@ export function createAuthenticator(deps: { keys: KeyRepository; sessions: Sessi
     return known ? fromKey(known) : lookUpKey(hash);
   }
 
-  function caller(req: IncomingMessage): MaybePromise<Principal | null> {
-    if (req.headers.authorization !== undefined) return authenticate(req.headers.authorization);
+  function withSession(req: IncomingMessage, bearer: Principal | null): MaybePromise<Principal | null> {
+    if (req.headers.authorization !== undefined) return bearer;
     const id = sessionIdOf(req);
     if (id === null) return null;
     return andThen(sessions.find(id), (session) => {
@@ -113,7 +113,7 @@ export function createAuthenticator(deps: { keys: KeyRepository; sessions: Sessi
 
   return {
     authenticate,
-    caller,
+    withSession,
     sessionOf: (req) => sessionsOf.get(req) ?? null,
     forget() {
       forgotten += 1;
@@ -130,7 +130,7 @@ export function createAuthenticator(deps: { keys: KeyRepository; sessions: Sessi
     sessionMiddleware: function authenticateSession(req, res, next) {
       // Whatever this route answers now depends on the cookie too, a 401 or 403 included.
       res.setHeader('Vary', deps.vary);
-      return andThen(caller(req), (principal) => {
+      return andThen(withSession(req, stateOf(res).principal), (principal) => {
         stateOf(res).principal = principal;
         next();
       });

@@ -1,5 +1,6 @@
 import { FULL, PARTNER_V3, SHORT_NAME, SUMMARY } from '../../../representations/media-types';
 import type { VendorType } from '../../../representations/media-types';
+import { OTHER_SCHEMAS } from '../../../representations/registry';
 import { DEMO_KEYS } from '../../../src/domain/seed';
 import { generatedCases, HAND_WRITTEN, serviceChoice, spellingsOf, UNACCEPTABLE } from './accept-corpus';
 import type { AcceptCase } from './accept-corpus';
@@ -150,6 +151,34 @@ export function describeCacheBehaviour(edge: () => Edge): void {
     const pinnedAgain = await via('cached', url, { Authorization: bearer(DEMO_KEYS.partner) });
     expectRepresentation(pinnedAgain, PARTNER_V3, 'link');
     expect(pinnedAgain.headers['x-cache']).toBe('MISS');
+  });
+
+  it('serves a signed-in browser the public card from the cache as before, and never stores its sign-in or its private answers', async () => {
+    const signIn = await send(edge().cached.port, '/api/session', { 'Content-Type': 'application/json' }, 'POST', { email: 'ada@example.com', password: 'ada-demo-password' });
+    expect(signIn.status).toBe(201);
+    expect(registry.validator(OTHER_SCHEMAS.session)(JSON.parse(signIn.body))).toBe(true);
+    const cookie = String(signIn.headers['set-cookie']?.[0]).split(';')[0]!;
+    expect(cookie).toMatch(/^__Host-facet_session=fct_ses_/);
+    expect(signIn.headers['x-cache']).toBe('MISS');
+    // The public card: the cookie is stripped at the edge and ignored by the service; one object serves both.
+    const url = '/api/links/mdn-vary';
+    const anonymous = await via('cached', url, { Accept: SUMMARY });
+    const signedIn = [await via('cached', url, { Accept: SUMMARY, Cookie: cookie }), await via('cached', url, { Accept: SUMMARY, Cookie: `${cookie}; theme=dark` })];
+    expectRepresentation(anonymous, SUMMARY, 'link');
+    for (const res of signedIn) {
+      expectRepresentation(res, SUMMARY, 'link');
+      expect([res.headers['x-cache'], res.headers.etag, res.body]).toEqual(['HIT', anonymous.headers.etag, anonymous.body]);
+    }
+    // A private answer the cookie signs in: passed to the service every time, never shared.
+    const mine = [await via('cached', '/api/me', { Accept: FULL, Cookie: cookie }), await via('cached', '/api/me', { Accept: FULL, Cookie: cookie })];
+    for (const res of mine) {
+      expectRepresentation(res, FULL, 'me');
+      expect(res.headers['x-cache']).toBe('MISS');
+      expect(res.headers.vary).toContain('Cookie');
+    }
+    expectProblemStatus(await via('cached', '/api/me', { Accept: FULL }), 401);
+    const session = await via('cached', '/api/session', { Cookie: cookie });
+    expect([session.status, session.headers['x-cache'], session.headers['cache-control']]).toEqual([200, 'MISS', 'no-store']);
   });
 }
 
