@@ -142,7 +142,7 @@ export function composeParts(deps: AppDeps): Parts {
   });
   const cors = createCors(config.corsOrigins ?? []);
   const csrf = createCsrfGuard(new URL(baseUrl).origin, config.corsOrigins ?? []);
-  const auth = createAuthenticator({ keys: store.keys, sessions, tokens, csrf, keyUsage: deps.keyUsage, now, vary: answerVary(cors.enabled, false, true) });
+  const auth = createAuthenticator({ keys: store.keys, sessions, tokens, csrf, keyUsage: deps.keyUsage, now, vary: answerVary(cors.enabled, false, true), countSessionWrite: limiter.countSessionWrite });
   // A key, session or token revoked on any instance (announced by a shared store) stops working here at once.
   store.subscribe?.((change) => { if (change.kind === 'accounts' || change.kind === 'unknown') auth.forget(); });
   const answerOptions: AnswerOptions = { vary: answerVary(cors.enabled), compressMinBytes: config.compressMinBytes };
@@ -175,7 +175,7 @@ export function composeParts(deps: AppDeps): Parts {
     sessions,
     tokens,
     csrf,
-    signInLimits: createSignInLimits({ windowSeconds: signIn.failureWindowSeconds, perAccount: signIn.failuresPerAccount, perAddress: signIn.failuresPerAddress }, store.rateLimits, log),
+    signInLimits: createSignInLimits({ windowSeconds: signIn.failureWindowSeconds, perAccount: signIn.failuresPerAccount, perAddress: signIn.failuresPerAddress }, store.rateLimits, log, () => now().getTime()),
     sessionLifetimes,
     limiter,
     cards,

@@ -52,6 +52,9 @@ export function createSessionService(deps: { credentials: CredentialRepository; 
   const { credentials, lifetimes, now } = deps;
   // Per remembered session: the record, the last use seen here, and the last one written.
   const known = new LRUCache<string, { record: SessionRecord; csrfToken: string; seen: number; written: number }>({ max: 10_000, ttl: REMEMBER_MS });
+  // Uses seen here but perhaps not yet written (at most TOUCH_EVERY_MS old): they outlive forget(),
+  // so a session read again after a revocation elsewhere keeps the last use this process saw.
+  const lastUse = new LRUCache<string, number>({ max: 10_000, ttl: TOUCH_EVERY_MS * 2 });
 
   let forgotten = 0;
 
@@ -70,6 +73,7 @@ export function createSessionService(deps: { credentials: CredentialRepository; 
       return null;
     }
     entry.seen = at;
+    lastUse.set(entry.record.hash, at);
     if (at - entry.written >= TOUCH_EVERY_MS) {
       entry.written = at;
       credentials.touchSession(entry.record.hash, new Date(at)).catch((err: unknown) => deps.log('recording a session\'s last use failed', err));
@@ -96,7 +100,8 @@ export function createSessionService(deps: { credentials: CredentialRepository; 
       const epoch = forgotten;
       return credentials.findSession(hash).then((record) => {
         if (!record) return null;
-        const fresh = { record, csrfToken: csrfTokenOf(id), seen: record.lastSeenAt.getTime(), written: record.lastSeenAt.getTime() };
+        const written = record.lastSeenAt.getTime();
+        const fresh = { record, csrfToken: csrfTokenOf(id), seen: Math.max(written, lastUse.get(hash) ?? 0), written };
         // A read that was under way when a revocation was announced may predate it: used once, not kept.
         if (epoch === forgotten) known.set(hash, fresh);
         return use(fresh);
@@ -104,6 +109,7 @@ export function createSessionService(deps: { credentials: CredentialRepository; 
     },
     async end(hash) {
       known.delete(hash);
+      lastUse.delete(hash);
       return credentials.revokeSession(hash, now());
     },
     forget() {

@@ -1,4 +1,5 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Principal } from '../domain/types';
 import type { RequestHandler } from 'express';
 import type { RateLimits } from '../config';
 import type { RateLimitCounts } from '../domain/repository';
@@ -53,6 +54,11 @@ export interface RateLimiter {
    * every spelling that reaches it, before the link is read.
    */
   countVisit(req: IncomingMessage): MaybePromise<string[]>;
+  /**
+   * Counts a write whose caller only the session cookie names (known after `middleware`, which
+   * counted its address) under the per-credential quota, adding its RateLimit fields to those set.
+   */
+  countSessionWrite(req: IncomingMessage, res: ServerResponse, principal: Principal): MaybePromise<void>;
 }
 
 /**
@@ -116,6 +122,15 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
     },
     countVisit(req) {
       return redirectsPerAddress ? count([[redirectsPerAddress, addressPartition(clientAddress(req))]]) : [];
+    },
+    countSessionWrite(req, res, principal) {
+      if (!WRITES.has(req.method ?? '') || !writesPerKey) return;
+      return andThen(count([[writesPerKey, principal.keyId]]), (fields) => {
+        for (let i = 0; i < fields.length; i += 2) {
+          const set = res.getHeader(fields[i]!);
+          res.setHeader(fields[i]!, set === undefined ? fields[i + 1]! : `${String(set)}, ${fields[i + 1]!}`);
+        }
+      });
     },
   };
 }

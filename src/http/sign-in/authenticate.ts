@@ -1,11 +1,13 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import { LRUCache } from 'lru-cache';
 import type { KeyUsage } from '../../domain/key-usage';
 import type { FoundKey, KeyRepository } from '../../domain/repository';
-import { checksumHolds, hashSecret, looksMinted } from '../../domain/secrets';
+import { KEY_PREFIX } from '../../domain/keys';
+import { checksumHolds, hashSecret } from '../../domain/secrets';
+import { SESSION_PREFIX } from '../../domain/sessions';
 import type { LiveSession, SessionService } from '../../domain/sessions';
-import { ACCESS_PREFIX } from '../../domain/token-families';
+import { ACCESS_PREFIX, REFRESH_PREFIX } from '../../domain/token-families';
 import type { TokenService } from '../../domain/token-families';
 import type { Principal } from '../../domain/types';
 import { andThen } from '../hot-route';
@@ -58,7 +60,18 @@ function sessionPrincipal(session: LiveSession): Principal {
  * Resolves credentials to principals. A present but wrong Authorization is a 401 even on public
  * resources, so a client never silently loses its key. Nothing presented is logged or echoed.
  */
-export function createAuthenticator(deps: { keys: KeyRepository; sessions: SessionService; tokens: TokenService; csrf: CsrfGuard; keyUsage?: KeyUsage; now: () => Date; vary: string }): Authenticator {
+export function createAuthenticator(deps: {
+  keys: KeyRepository;
+  sessions: SessionService;
+  tokens: TokenService;
+  csrf: CsrfGuard;
+  keyUsage?: KeyUsage;
+  now: () => Date;
+  /** `Vary` of answers on routes that read the cookie. */
+  vary: string;
+  /** Counts a write the cookie authenticated under the per-credential quota (the limiter's countSessionWrite). */
+  countSessionWrite: (req: IncomingMessage, res: ServerResponse, principal: Principal) => MaybePromise<void>;
+}): Authenticator {
   const { keys, sessions, tokens, csrf, keyUsage, now } = deps;
   const knownKeys = new LRUCache<string, FoundKey>({ max: 10_000, ttl: REMEMBER_KEYS_MS });
   const sessionsOf = new WeakMap<IncomingMessage, LiveSession>();
@@ -91,8 +104,11 @@ export function createAuthenticator(deps: { keys: KeyRepository; sessions: Sessi
     if (!match) throw invalidKey('The Authorization header must be "Bearer <key or access token>".');
     const secret = match[1]!;
     if (secret.startsWith(ACCESS_PREFIX)) return fromToken(secret);
-    // A minted secret carries a checksum: a mistyped or made-up one costs no store read.
-    if (looksMinted(secret) && !checksumHolds(secret)) throw invalidKey('The API key is not valid (its checksum does not match).');
+    // A key of the current format carries a checksum: a mistyped or made-up one costs no store read.
+    // Refresh tokens and session ids are no bearer credentials: refused without a read too.
+    if (secret.startsWith(KEY_PREFIX) ? !checksumHolds(secret) : secret.startsWith(REFRESH_PREFIX) || secret.startsWith(SESSION_PREFIX)) {
+      throw invalidKey('The API key is not valid (its checksum does not match, or it is not a key).');
+    }
     const hash = hashSecret(secret);
     const known = knownKeys.get(hash);
     return known ? fromKey(known) : lookUpKey(hash);
@@ -130,9 +146,12 @@ export function createAuthenticator(deps: { keys: KeyRepository; sessions: Sessi
     sessionMiddleware: function authenticateSession(req, res, next) {
       // Whatever this route answers now depends on the cookie too, a 401 or 403 included.
       res.setHeader('Vary', deps.vary);
-      return andThen(withSession(req, stateOf(res).principal), (principal) => {
+      const bearer = stateOf(res).principal;
+      return andThen(withSession(req, bearer), (principal) => {
         stateOf(res).principal = principal;
-        next();
+        // A bearer caller's writes were counted per credential before; a session's are counted now.
+        if (principal === null || principal === bearer) return next();
+        return andThen(deps.countSessionWrite(req, res, principal), () => next());
       });
     },
   };
