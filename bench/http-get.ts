@@ -10,12 +10,12 @@ export interface Fetched {
 }
 
 /**
- * One request with exactly these headers, bounded to 10 s. (fetch would add `Cache-Control:
- * no-cache` beside If-None-Match, which the load generator never sends and Express honours.)
+ * One request with exactly these headers (and `body`, if given), dropped after `timeoutMs` of silence. (fetch would add
+ * `Cache-Control: no-cache` beside If-None-Match, which the load generator never sends and Express honours.)
  */
-export function httpGet(url: string, headers: Record<string, string>, method = 'GET'): Promise<Fetched> {
+export function httpGet(url: string, headers: Record<string, string>, method = 'GET', body?: string, timeoutMs = 10_000): Promise<Fetched> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers, timeout: 10_000 }, (res) => {
+    const req = http.request(url, { method, headers, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -26,6 +26,6 @@ export function httpGet(url: string, headers: Record<string, string>, method = '
     });
     req.on('timeout', () => req.destroy(new Error(`${method} ${url} timed out`)));
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }

@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { runCompressionBench } from './compression';
 import { COMPRESSION_SECTION } from './compression-report';
+import { runCredentialsBench } from './credentials';
+import { CREDENTIALS_SECTION } from './credentials-report';
 import { fetchFixtures } from './fixtures';
 import { loadTool, runLoad } from './load';
 import { describeMachine } from './machine';
@@ -109,7 +111,7 @@ async function main(): Promise<void> {
     const complete = !settings.only && settings.servers.length === SERVERS.length;
     const out = process.env.BENCH_RESULTS ?? (complete ? path.join(PROJECT, 'bench', 'RESULTS.md') : undefined);
     if (out) {
-      fs.writeFileSync(out, keepSections(out, report, [PROFILE_NOTES, STORE_SECTION, COMPRESSION_SECTION]));
+      fs.writeFileSync(out, keepSections(out, report, [PROFILE_NOTES, STORE_SECTION, COMPRESSION_SECTION, CREDENTIALS_SECTION]));
       say(`\nwritten to ${out}`);
     }
   } finally {
@@ -120,11 +122,15 @@ async function main(): Promise<void> {
 
 // `--soak <seconds>`: RSS over a steady mixed load (bench/soak.ts); `--stores` (or BENCH_STORES=1):
 // the SQLite/PostgreSQL comparison of bench/stores.ts; `--compression`: gzip and br against
-// @fastify/compress (bench/compression.ts); otherwise the peer comparison.
+// @fastify/compress (bench/compression.ts); `--credentials`: API key, session cookie and access
+// token side by side, and a burst of sign-ins (bench/credentials.ts); otherwise the peer comparison.
 const soakAt = process.argv.indexOf('--soak');
 const stores = process.argv.includes('--stores') || process.env.BENCH_STORES === '1';
 const compression = process.argv.includes('--compression');
-(soakAt !== -1 ? soak(Number(process.argv[soakAt + 1] ?? 300)) : stores ? runStoreBench() : compression ? runCompressionBench() : main()).catch((err: unknown) => {
+const credentials = process.argv.includes('--credentials');
+const mode = soakAt !== -1 ? () => soak(Number(process.argv[soakAt + 1] ?? 300))
+  : stores ? runStoreBench : compression ? runCompressionBench : credentials ? runCredentialsBench : main;
+mode().catch((err: unknown) => {
   console.error(err);
   process.exitCode = 1;
 });

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 
 /** The repository root (bench/ compiles to dist/bench/). */
 export const PROJECT = path.join(__dirname, '..', '..');
@@ -20,3 +21,6 @@ export const runSettings = (connectionsVar = 'BENCH_CONNECTIONS', connections = 
 
 /** Prints one line of progress. */
 export const say = (line: string): void => { process.stdout.write(`${line}\n`); };
+
+/** Wall-clock milliseconds with sub-millisecond resolution: comparable between the bench's processes. */
+export const epochMs = (): number => performance.timeOrigin + performance.now();

@@ -39,17 +39,23 @@ import { createSparseAnswers } from './http/sparse';
 import type { SparseAnswers } from './http/sparse';
 import { createFailureAnswer } from './http/error-handler';
 import type { AnswerFailure } from './http/error-handler';
-import type { HotRoute } from './http/hot-route';
+import { compileRoute } from './http/pipeline/route';
+import type { CompiledRoute, RouteRecord } from './http/pipeline/route';
+import { accountRoutes } from './http/routes/account';
+import { linksRoutes } from './http/routes/links';
+import { statsRoutes } from './http/routes/stats';
+import { oauthRoutes } from './http/sign-in/oauth';
+import { signInRoutes } from './http/sign-in/routes';
 import { createLinkCards } from './http/link-card';
 import type { LinkCards } from './http/link-card';
 import { createRateLimiter } from './http/rate-limit';
 import type { RateLimiter, RateLimitOptions } from './http/rate-limit';
 import { createRequestObserver } from './http/request-log';
 import type { RequestObserver } from './http/request-log';
-import { createCardRoute } from './http/routes/card';
-import { createDashboardAnswers, createDashboardRoute } from './http/routes/dashboard';
+import { cardRoute } from './http/routes/card';
+import { createDashboardAnswers, dashboardRoute } from './http/routes/dashboard';
 import { projectRoot } from './http/routes/meta';
-import { createFollow, createRedirectRoute } from './http/routes/redirect';
+import { createFollow, redirectRoute } from './http/routes/redirect';
 
 /** The internal services of the BFF; tests may replace any of them. */
 export interface Services {
@@ -110,8 +116,10 @@ export interface Parts {
   /** The same on routes that read the session cookie: their errors (a 401, a 403) depend on it too. */
   sessionErrorVary: string;
   sparse: SparseAnswers;
-  /** The hot routes: one object each, registered with Express and dispatched to directly. */
-  routes: { card: HotRoute; dashboard: HotRoute; redirect: HotRoute };
+  /** The hot routes, compiled: one object each, mounted on Express and dispatched to directly. */
+  routes: { card: CompiledRoute; dashboard: CompiledRoute; redirect: CompiledRoute };
+  /** Every API route, compiled, in the order Express mounts them (the hot card and dashboard among them). */
+  api: CompiledRoute[];
 }
 
 /** Builds the services and the shared HTTP objects of an app from its dependencies. */
@@ -162,6 +170,20 @@ export function composeParts(deps: AppDeps): Parts {
   const storeBacked = !deps.services?.links && !deps.services?.users && !deps.services?.analytics;
   const dataVersion = storeBacked && store.dataVersion ? () => store.dataVersion!() : undefined;
   const follow = createFollow({ clicks: deps.clicks, countryHeader: config.countryHeader, now });
+  const compile = (record: RouteRecord) => compileRoute(record, auth.sessionStage);
+  const card = compile(cardRoute({ links: services.links, cards, registry, sparse }));
+  const dashboardCompiled = compile(dashboardRoute(createDashboardAnswers({ dashboard, registry, ctx, dataVersion, answerOptions: privateAnswerOptions }), { registry, sparse }));
+  const redirect = compile(redirectRoute({ links: services.links, follow, limiter, now }));
+  const accounts = createAccountService({ credentials: store.credentials, hasher, now });
+  const signInLimits = createSignInLimits({ windowSeconds: signIn.failureWindowSeconds, perAccount: signIn.failuresPerAccount, perAddress: signIn.failuresPerAddress }, store.rateLimits, log, () => now().getTime());
+  const api = [
+    ...signInRoutes({ accounts, sessions, tokens, users: services.users, auth, csrf, limits: signInLimits, registry, ctx, lifetimes: sessionLifetimes, answerOptions: privateAnswerOptions }).map(compile),
+    ...oauthRoutes({ tokens }).map(compile),
+    ...statsRoutes({ links: services.links, analytics: services.analytics, registry, ctx, sparse, answerOptions: privateAnswerOptions }).map(compile),
+    ...linksRoutes({ links: services.links, registry, cards, card: card.record, baseUrl, now, sparse, answerOptions: privateAnswerOptions }).map((r) => (r === card.record ? card : compile(r))),
+    ...accountRoutes({ users: services.users, registry, ctx, sparse, answerOptions: privateAnswerOptions }).map(compile),
+    dashboardCompiled,
+  ];
   return {
     deps,
     now,
@@ -171,11 +193,11 @@ export function composeParts(deps: AppDeps): Parts {
     ctx,
     observer: createRequestObserver(logger, metrics),
     auth,
-    accounts: createAccountService({ credentials: store.credentials, hasher, now }),
+    accounts,
     sessions,
     tokens,
     csrf,
-    signInLimits: createSignInLimits({ windowSeconds: signIn.failureWindowSeconds, perAccount: signIn.failuresPerAccount, perAddress: signIn.failuresPerAddress }, store.rateLimits, log, () => now().getTime()),
+    signInLimits,
     sessionLifetimes,
     limiter,
     cards,
@@ -186,10 +208,7 @@ export function composeParts(deps: AppDeps): Parts {
     errorVary: answerVary(cors.enabled, false),
     sessionErrorVary: answerVary(cors.enabled, false, true),
     sparse,
-    routes: {
-      card: createCardRoute({ links: services.links, cards, registry, sparse }),
-      dashboard: createDashboardRoute(createDashboardAnswers({ dashboard, registry, ctx, dataVersion, answerOptions: privateAnswerOptions }), { registry, sparse }),
-      redirect: createRedirectRoute({ links: services.links, follow, limiter, now }),
-    },
+    routes: { card, dashboard: dashboardCompiled, redirect },
+    api,
   };
 }

@@ -6,13 +6,14 @@ vcl 4.1;
 # Facet answers the public card GET /api/links/{code} with `Cache-Control: public, max-age=60`
 # and `Vary: Accept, X-Client-Platform, Authorization`. Without help a shared cache keeps one
 # object per *spelling* of those headers. This file rewrites them, before lookup, to the one
-# media type the service would choose (DESIGN.md, "Negotiation rules"), so the cache keeps at
-# most four variants per URL: summary, full, partner.v3 and "nothing acceptable" (406, never
-# stored: the service sends it with `no-store`).
+# media type the service would choose (DESIGN.md, "Negotiation rules"), so the cache keeps one
+# variant per representation of the card (summary, full, partner.v3) plus "nothing acceptable"
+# (406, never stored: the service sends it with `no-store`).
 #
 # The rules mirrored here live in src/http/negotiation/ (negotiate.ts, accept-ranges.ts,
-# default-representation.ts); test/varnish/varnish.test.ts runs a corpus of Accept and
-# X-Client-Platform values through real varnishd and that code and fails on any difference.
+# default-representation.ts); test/varnish/ runs a corpus of Accept and X-Client-Platform
+# values, derived from the registry, through real varnishd and that code and fails on any
+# difference.
 #
 # Stock VCL and the vmods shipped with Varnish (std, directors) only. VCL has no loops, so at
 # most 8 media ranges are read; longer or unusual headers (quoted strings, non-ASCII, numeric
@@ -25,15 +26,18 @@ vcl 4.1;
 # `br`, `gzip` or nothing (identity), and facet_cors_origin keeps Origin only when it is one of
 # CORS_ORIGINS, so a representation is stored at most 3 x (allowed origins + 1) times.
 #
-# varnishd MUST run with `-p http_gzip_support=off` (deploy/README.md, test/varnish/helpers).
-# With it on (the default), Varnish rewrites req.http.Accept-Encoding *after* vcl_recv to `gzip`
-# or nothing: a client normalised to `br` would be looked up, and its br answer stored, under the
-# identity key. Restoring the value into bereq in vcl_backend_fetch only fixes what the service
-# sees, not that key; and Varnish would gunzip for clients without gzip, weakening the ETag.
-# Facet already compresses once per version, so Varnish's own gzip has nothing to add: with it
-# off, Accept-Encoding is an ordinary header and Vary keys on the normalised value. Should it be
-# on anyway, vcl_backend_fetch notices (Varnish sends another coding than the one chosen here),
-# logs it, asks for the chosen coding and stores no br or identity answer: right, but uncached.
+# Varnish's defaults, http_gzip_support=on included, are fine (off works too). With it on,
+# Varnish rewrites req.http.Accept-Encoding *after* vcl_recv to `gzip` or nothing, asks the
+# backend for gzip, ignores `Vary: Accept-Encoding` when it looks up, and gunzips a gzip object
+# (weakening its ETag) for a client without gzip. So this file keeps the coding it chose itself:
+# X-Facet-Coding is hashed (vcl_hash: one object per coding, whatever Accept-Encoding has become),
+# restored into bereq.http.Accept-Encoding (vcl_backend_fetch: Facet is asked for that coding),
+# and Facet's body is stored and delivered as sent (vcl_backend_response: no gzip filters, so
+# Varnish never marks it gzipped and never gunzips it behind Facet's back).
+#
+# The subs that know the media types (between `# BEGIN facet-offers` and `# END facet-offers`)
+# are generated from the registry by src/cli/edge-vcl.ts; test/cli/edge-vcl.test.ts fails when
+# this file differs from what it writes.
 #
 # Instances (deploy/README.md): one backend per Facet process, all probed on /readyz. Requests
 # that name a link (/api/links/{code}: card reads and the owner's edits) go to the instance the
@@ -276,12 +280,7 @@ sub facet_normalise {
     set req.http.X-Facet-Rest = req.http.Accept;
     set req.http.X-Facet-N = "0";
     # Best q (thousandths, -1 = not named) and position of each vendor type.
-    set req.http.X-Facet-QS = "-1";
-    set req.http.X-Facet-OS = "0";
-    set req.http.X-Facet-QF = "-1";
-    set req.http.X-Facet-OF = "0";
-    set req.http.X-Facet-QP = "-1";
-    set req.http.X-Facet-OP = "0";
+    call facet_offers_init;
     # Most specific generic range seen (-1 = none) and its best q.
     set req.http.X-Facet-GS = "-1";
     set req.http.X-Facet-GQ = "0";
@@ -297,18 +296,16 @@ sub facet_normalise {
         set req.http.X-Facet-Variant = "pass";
     } else {
         call facet_choose;
+        set req.http.Accept = req.http.X-Facet-B;
+        set req.http.X-Facet-Variant = req.http.X-Facet-B;
+        unset req.http.X-Client-Platform;
     }
     unset req.http.X-Facet-Rest;
     unset req.http.X-Facet-N;
     unset req.http.X-Facet-R;
     unset req.http.X-Facet-T;
     unset req.http.X-Facet-Q;
-    unset req.http.X-Facet-QS;
-    unset req.http.X-Facet-OS;
-    unset req.http.X-Facet-QF;
-    unset req.http.X-Facet-OF;
-    unset req.http.X-Facet-QP;
-    unset req.http.X-Facet-OP;
+    unset req.http.X-Facet-K;
     unset req.http.X-Facet-GS;
     unset req.http.X-Facet-GQ;
     unset req.http.X-Facet-B;
@@ -316,6 +313,7 @@ sub facet_normalise {
     unset req.http.X-Facet-BO;
     unset req.http.X-Facet-D;
     unset req.http.X-Facet-AQ;
+    call facet_offers_unset;
 }
 
 # Takes the next media range off X-Facet-Rest and records it (RFC 9110 §12.5.1).
@@ -327,13 +325,19 @@ sub facet_range {
     set req.http.X-Facet-Rest = regsub(req.http.X-Facet-Rest, "^[^,]*,?", "");
     set req.http.X-Facet-N = std.integer(req.http.X-Facet-N, 0) + 1;
     set req.http.X-Facet-T = std.tolower(regsub(req.http.X-Facet-R, "^[ \t]*([^;]*?)[ \t]*(;.*)?$", "\1"));
-    if (req.http.X-Facet-T != "application/vnd.example.summary+json" &&
-        req.http.X-Facet-T != "application/vnd.example.full+json" &&
-        req.http.X-Facet-T != "application/vnd.example.partner.v3+json" &&
-        req.http.X-Facet-T != "*/*" &&
-        req.http.X-Facet-T != "application/*" &&
-        req.http.X-Facet-T != "application/*+json" &&
-        req.http.X-Facet-T != "application/json") {
+    set req.http.X-Facet-K = "";
+    if (req.http.X-Facet-T == "*/*") {
+        set req.http.X-Facet-K = "g0";
+    } elsif (req.http.X-Facet-T == "application/*") {
+        set req.http.X-Facet-K = "g1";
+    } elsif (req.http.X-Facet-T == "application/*+json") {
+        set req.http.X-Facet-K = "g2";
+    } elsif (req.http.X-Facet-T == "application/json") {
+        set req.http.X-Facet-K = "g3";
+    } else {
+        call facet_offer_of_type;
+    }
+    if (req.http.X-Facet-K == "") {
         # Names no representation and stands for none: ignored.
         return;
     }
@@ -352,112 +356,153 @@ sub facet_range {
             set req.http.X-Facet-Q = regsub(req.http.X-Facet-Q + "000", "^0\.?([0-9]{3}).*$", "\1");
         }
     }
-    # For one vendor type the highest q counts, and on a tie the later range (negotiator's order).
-    if (req.http.X-Facet-T == "application/vnd.example.summary+json") {
-        if (std.integer(req.http.X-Facet-Q, 0) >= std.integer(req.http.X-Facet-QS, 0)) {
-            set req.http.X-Facet-QS = req.http.X-Facet-Q;
-            set req.http.X-Facet-OS = req.http.X-Facet-N;
-        }
-    } elsif (req.http.X-Facet-T == "application/vnd.example.full+json") {
-        if (std.integer(req.http.X-Facet-Q, 0) >= std.integer(req.http.X-Facet-QF, 0)) {
-            set req.http.X-Facet-QF = req.http.X-Facet-Q;
-            set req.http.X-Facet-OF = req.http.X-Facet-N;
-        }
+    if (req.http.X-Facet-K !~ "^g") {
+        call facet_offer_record;
+        return;
+    }
+    # Generic ranges (g0-g3 by specificity): the most specific one present decides the default's q (rule 2).
+    set req.http.X-Facet-T = regsub(req.http.X-Facet-K, "^g", "");
+    if (std.integer(req.http.X-Facet-T, 0) > std.integer(req.http.X-Facet-GS, 0)) {
+        set req.http.X-Facet-GS = req.http.X-Facet-T;
+        set req.http.X-Facet-GQ = req.http.X-Facet-Q;
+    } elsif (req.http.X-Facet-T == req.http.X-Facet-GS &&
+             std.integer(req.http.X-Facet-Q, 0) > std.integer(req.http.X-Facet-GQ, 0)) {
+        set req.http.X-Facet-GQ = req.http.X-Facet-Q;
+    }
+}
+
+# BEGIN facet-offers
+# Generated by src/cli/edge-vcl.ts from representations/registry.ts (the link card's offers) and
+# defaultRepresentation(): do not edit. After changing either, run
+# `npm run build && node dist/src/cli/edge-vcl.js`. Offer <n> keeps its best q in X-Facet-Q<n>
+# (thousandths, -1 = not named) and its position in Accept in X-Facet-O<n>:
+#   0 application/vnd.example.full+json
+#   1 application/vnd.example.summary+json
+#   2 application/vnd.example.partner.v3+json
+sub facet_offers_init {
+    set req.http.X-Facet-Q0 = "-1";
+    set req.http.X-Facet-O0 = "0";
+    set req.http.X-Facet-Q1 = "-1";
+    set req.http.X-Facet-O1 = "0";
+    set req.http.X-Facet-Q2 = "-1";
+    set req.http.X-Facet-O2 = "0";
+}
+
+# X-Facet-K: the offer X-Facet-T names (its <n>), or left empty.
+sub facet_offer_of_type {
+    if (req.http.X-Facet-T == "application/vnd.example.full+json") {
+        set req.http.X-Facet-K = "0";
+    } elsif (req.http.X-Facet-T == "application/vnd.example.summary+json") {
+        set req.http.X-Facet-K = "1";
     } elsif (req.http.X-Facet-T == "application/vnd.example.partner.v3+json") {
-        if (std.integer(req.http.X-Facet-Q, 0) >= std.integer(req.http.X-Facet-QP, 0)) {
-            set req.http.X-Facet-QP = req.http.X-Facet-Q;
-            set req.http.X-Facet-OP = req.http.X-Facet-N;
+        set req.http.X-Facet-K = "2";
+    }
+}
+
+# For one vendor type the highest q counts, and on a tie the later range (negotiator's order).
+sub facet_offer_record {
+    if (req.http.X-Facet-K == "0") {
+        if (std.integer(req.http.X-Facet-Q, 0) >= std.integer(req.http.X-Facet-Q0, 0)) {
+            set req.http.X-Facet-Q0 = req.http.X-Facet-Q;
+            set req.http.X-Facet-O0 = req.http.X-Facet-N;
         }
-    } else {
-        # Generic ranges: the most specific one present decides the default's q (rule 2).
-        if (req.http.X-Facet-T == "*/*") {
-            set req.http.X-Facet-T = "0";
-        } elsif (req.http.X-Facet-T == "application/*") {
-            set req.http.X-Facet-T = "1";
-        } elsif (req.http.X-Facet-T == "application/*+json") {
-            set req.http.X-Facet-T = "2";
-        } else {
-            set req.http.X-Facet-T = "3";
+    } elsif (req.http.X-Facet-K == "1") {
+        if (std.integer(req.http.X-Facet-Q, 0) >= std.integer(req.http.X-Facet-Q1, 0)) {
+            set req.http.X-Facet-Q1 = req.http.X-Facet-Q;
+            set req.http.X-Facet-O1 = req.http.X-Facet-N;
         }
-        if (std.integer(req.http.X-Facet-T, 0) > std.integer(req.http.X-Facet-GS, 0)) {
-            set req.http.X-Facet-GS = req.http.X-Facet-T;
-            set req.http.X-Facet-GQ = req.http.X-Facet-Q;
-        } elsif (req.http.X-Facet-T == req.http.X-Facet-GS &&
-                 std.integer(req.http.X-Facet-Q, 0) > std.integer(req.http.X-Facet-GQ, 0)) {
-            set req.http.X-Facet-GQ = req.http.X-Facet-Q;
+    } elsif (req.http.X-Facet-K == "2") {
+        if (std.integer(req.http.X-Facet-Q, 0) >= std.integer(req.http.X-Facet-Q2, 0)) {
+            set req.http.X-Facet-Q2 = req.http.X-Facet-Q;
+            set req.http.X-Facet-O2 = req.http.X-Facet-N;
         }
     }
 }
 
 # Rules 2-5: the default for generic ranges, then higher q, vendor over generic, header order.
+# Anonymous requests only (Authorization is passed), so never a partner pin (rule 3).
 sub facet_choose {
-    # Anonymous requests only (Authorization passed above), so never the partner pin (rule 3).
     if (req.http.X-Client-Platform ~ "(?i)^[ \t]*(ios|android)[ \t]*$") {
         set req.http.X-Facet-D = "application/vnd.example.summary+json";
         set req.http.X-Facet-AQ = req.http.X-Facet-GQ;
-        if (req.http.X-Facet-QS != "-1") {
-            # Naming the default, even with q=0, takes it out of the generic ranges' hands.
+        if (req.http.X-Facet-Q1 != "-1") {
             set req.http.X-Facet-AQ = "0";
         }
     } else {
         set req.http.X-Facet-D = "application/vnd.example.full+json";
         set req.http.X-Facet-AQ = req.http.X-Facet-GQ;
-        if (req.http.X-Facet-QF != "-1") {
+        if (req.http.X-Facet-Q0 != "-1") {
             set req.http.X-Facet-AQ = "0";
         }
     }
     set req.http.X-Facet-B = "application/x-facet-unacceptable";
     set req.http.X-Facet-BQ = "0";
     set req.http.X-Facet-BO = "99";
-    if (std.integer(req.http.X-Facet-QS, 0) > 0) {
-        set req.http.X-Facet-B = "application/vnd.example.summary+json";
-        set req.http.X-Facet-BQ = req.http.X-Facet-QS;
-        set req.http.X-Facet-BO = req.http.X-Facet-OS;
-    }
-    if (std.integer(req.http.X-Facet-QF, 0) > std.integer(req.http.X-Facet-BQ, 0) ||
-        (std.integer(req.http.X-Facet-QF, 0) > 0 &&
-         std.integer(req.http.X-Facet-QF, 0) == std.integer(req.http.X-Facet-BQ, 0) &&
-         std.integer(req.http.X-Facet-OF, 0) < std.integer(req.http.X-Facet-BO, 0))) {
+    if (std.integer(req.http.X-Facet-Q0, 0) > std.integer(req.http.X-Facet-BQ, 0) ||
+        (std.integer(req.http.X-Facet-Q0, 0) > 0 &&
+         std.integer(req.http.X-Facet-Q0, 0) == std.integer(req.http.X-Facet-BQ, 0) &&
+         std.integer(req.http.X-Facet-O0, 0) < std.integer(req.http.X-Facet-BO, 0))) {
         set req.http.X-Facet-B = "application/vnd.example.full+json";
-        set req.http.X-Facet-BQ = req.http.X-Facet-QF;
-        set req.http.X-Facet-BO = req.http.X-Facet-OF;
+        set req.http.X-Facet-BQ = req.http.X-Facet-Q0;
+        set req.http.X-Facet-BO = req.http.X-Facet-O0;
     }
-    if (std.integer(req.http.X-Facet-QP, 0) > std.integer(req.http.X-Facet-BQ, 0) ||
-        (std.integer(req.http.X-Facet-QP, 0) > 0 &&
-         std.integer(req.http.X-Facet-QP, 0) == std.integer(req.http.X-Facet-BQ, 0) &&
-         std.integer(req.http.X-Facet-OP, 0) < std.integer(req.http.X-Facet-BO, 0))) {
+    if (std.integer(req.http.X-Facet-Q1, 0) > std.integer(req.http.X-Facet-BQ, 0) ||
+        (std.integer(req.http.X-Facet-Q1, 0) > 0 &&
+         std.integer(req.http.X-Facet-Q1, 0) == std.integer(req.http.X-Facet-BQ, 0) &&
+         std.integer(req.http.X-Facet-O1, 0) < std.integer(req.http.X-Facet-BO, 0))) {
+        set req.http.X-Facet-B = "application/vnd.example.summary+json";
+        set req.http.X-Facet-BQ = req.http.X-Facet-Q1;
+        set req.http.X-Facet-BO = req.http.X-Facet-O1;
+    }
+    if (std.integer(req.http.X-Facet-Q2, 0) > std.integer(req.http.X-Facet-BQ, 0) ||
+        (std.integer(req.http.X-Facet-Q2, 0) > 0 &&
+         std.integer(req.http.X-Facet-Q2, 0) == std.integer(req.http.X-Facet-BQ, 0) &&
+         std.integer(req.http.X-Facet-O2, 0) < std.integer(req.http.X-Facet-BO, 0))) {
         set req.http.X-Facet-B = "application/vnd.example.partner.v3+json";
-        set req.http.X-Facet-BQ = req.http.X-Facet-QP;
+        set req.http.X-Facet-BQ = req.http.X-Facet-Q2;
+        set req.http.X-Facet-BO = req.http.X-Facet-O2;
     }
     # A vendor type beats a generic range at equal q (rule 4).
     if (std.integer(req.http.X-Facet-AQ, 0) > std.integer(req.http.X-Facet-BQ, 0)) {
         set req.http.X-Facet-B = req.http.X-Facet-D;
     }
-    set req.http.Accept = req.http.X-Facet-B;
-    set req.http.X-Facet-Variant = req.http.X-Facet-B;
-    unset req.http.X-Client-Platform;
+}
+
+sub facet_offers_unset {
+    unset req.http.X-Facet-Q0;
+    unset req.http.X-Facet-O0;
+    unset req.http.X-Facet-Q1;
+    unset req.http.X-Facet-O1;
+    unset req.http.X-Facet-Q2;
+    unset req.http.X-Facet-O2;
+}
+# END facet-offers
+# END facet-normalise
+
+# BEGIN facet-normalise
+# One object per coding chosen in vcl_recv. With http_gzip_support=on (the default) Varnish has
+# by now rewritten Accept-Encoding to `gzip` or nothing and ignores `Vary: Accept-Encoding` when
+# it looks up: without this, a br client would be served the identity object and the reverse.
+sub vcl_hash {
+    if (req.http.X-Facet-Coding) {
+        hash_data(req.http.X-Facet-Coding);
+    }
+    # The built-in vcl_hash follows: URL and Host.
 }
 # END facet-normalise
 
 sub vcl_backend_fetch {
     unset bereq.http.X-Facet-Variant;
     unset bereq.http.X-Facet-Code;
-    unset bereq.http.X-Facet-Uncacheable;
-    if (bereq.http.X-Facet-Coding &&
-        ((bereq.http.X-Facet-Coding == "identity" && bereq.http.Accept-Encoding) ||
-         (bereq.http.X-Facet-Coding != "identity" && bereq.http.Accept-Encoding != bereq.http.X-Facet-Coding))) {
-        # Only when varnishd runs with http_gzip_support=on, against the requirement at the top:
-        # it has replaced the coding chosen in vcl_recv by gzip. Ask for the chosen one and do not
-        # store the answer (its lookup key is Varnish's rewrite, not the coding): every answer stays
-        # right and strong, only br and identity go uncached. gzip requests are not affected.
-        std.log("facet: varnishd runs with http_gzip_support=on; run it with -p http_gzip_support=off");
-        set bereq.http.X-Facet-Uncacheable = "http_gzip_support=on";
-        if (bereq.http.X-Facet-Coding == "identity") {
-            unset bereq.http.Accept-Encoding;
-        } else {
-            set bereq.http.Accept-Encoding = bereq.http.X-Facet-Coding;
-        }
+    # BEGIN facet-normalise
+    # Facet is asked for the coding chosen in vcl_recv, not the `gzip` Varnish asks for a lookup
+    # when http_gzip_support=on.
+    if (bereq.http.X-Facet-Coding == "identity") {
+        unset bereq.http.Accept-Encoding;
+    } elsif (bereq.http.X-Facet-Coding) {
+        set bereq.http.Accept-Encoding = bereq.http.X-Facet-Coding;
     }
+    # END facet-normalise
     unset bereq.http.X-Facet-Coding;
     if (bereq.url ~ "^/api/links/[A-Za-z0-9_-]{3,64}/?(\?.*)?$") {
         # Card reads and edits of one code meet on one instance; on a retry, its next alternative.
@@ -471,9 +516,14 @@ sub vcl_backend_fetch {
 }
 
 sub vcl_backend_response {
-    if (bereq.http.X-Facet-Uncacheable) {
-        set beresp.uncacheable = true;
-    }
+    # BEGIN facet-normalise
+    # Facet's body is stored and delivered as Facet sent it, in the coding its ETag names. No
+    # filters: with http_gzip_support=on Varnish would test a gzip body (testgunzip), mark the
+    # object gzipped, and gunzip it with a weakened ETag for a client without gzip.
+    set beresp.do_gzip = false;
+    set beresp.do_gunzip = false;
+    set beresp.filters = "";
+    # END facet-normalise
     if (beresp.http.Set-Cookie || beresp.http.Cache-Control ~ "(?i)(private|no-store)") {
         # A sign-in's answer (Set-Cookie) or anything about one caller is never stored, whatever
         # vcl_recv decided (the built-in vcl_backend_response says the same; this does not rely on it).

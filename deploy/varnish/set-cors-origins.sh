@@ -2,21 +2,33 @@
 # Prints a VCL file with its "# BEGIN facet-cors-origins" block keeping exactly the origins of a
 # CORS_ORIGINS value (the service's comma-separated list), one exact comparison each.
 #
-#   deploy/varnish/set-cors-origins.sh deploy/varnish/default.vcl "$CORS_ORIGINS" > /etc/varnish/facet.vcl
+#   deploy/varnish/set-cors-origins.sh "$CORS_ORIGINS" > /etc/varnish/facet.vcl
+#   deploy/varnish/set-cors-origins.sh path/to/facet.vcl "$CORS_ORIGINS" > /etc/varnish/facet.vcl
 #
-# Run it whenever CORS_ORIGINS changes, then load the result (varnishadm vcl.load / vcl.use, or
-# restart varnishd). test/varnish builds its VCL with this script too.
+# With one argument it reads default.vcl next to this script. Run it whenever CORS_ORIGINS
+# changes, then load the result (varnishadm vcl.load / vcl.use, or restart varnishd).
+# test/varnish builds its VCL with this script too.
 set -eu
 
-if [ $# -ne 2 ] || [ ! -r "$1" ]; then
-  echo "usage: $0 <vcl-file> \"<CORS_ORIGINS>\"" >&2
+if [ $# -eq 1 ]; then
+  vcl=$(dirname "$0")/default.vcl
+  origins=$1
+elif [ $# -eq 2 ]; then
+  vcl=$1
+  origins=$2
+else
+  echo "usage: $0 [<vcl-file>] \"<CORS_ORIGINS>\"   (the VCL defaults to $(dirname "$0")/default.vcl)" >&2
+  exit 2
+fi
+if [ ! -r "$vcl" ]; then
+  echo "$0: cannot read the VCL file $vcl" >&2
   exit 2
 fi
 
 keep=''
 old_ifs=$IFS
 IFS=','
-for origin in $2; do
+for origin in $origins; do
   IFS=$old_ifs
   origin=$(printf '%s' "$origin" | tr -d ' \t')
   [ -n "$origin" ] || continue
@@ -44,4 +56,4 @@ KEEP=$keep awk '
   END {
     if (!seen || subs != 1) { print "no \"# BEGIN facet-cors-origins\" block with one sub facet_cors_origin" > "/dev/stderr"; exit 1 }
   }
-' "$1"
+' "$vcl"

@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { CredentialRepository, SessionRecord } from './repository';
+import type { Principal } from './types';
 import { checksumHolds, generateSecret, hashSecret, prefixOf } from './secrets';
 
 /** The prefix of a session id (the cookie's value). */
@@ -27,12 +28,28 @@ export interface LiveSession {
   idleExpiresAt: Date;
 }
 
+/**
+ * A remembered session: the same object on every request that presents it, so a hot request
+ * allocates nothing for it. `seen` is the last use seen here, `written` the last one stored.
+ */
+export interface SessionEntry {
+  readonly record: SessionRecord;
+  readonly csrfToken: string;
+  readonly absoluteEnd: number;
+  seen: number;
+  written: number;
+  /** Who the session's requests are made by, built once (by the HTTP side) and kept with it. */
+  principal?: Principal;
+}
+
 /** Web sessions: opened at sign-in, found by their cookie, ended by sign-out. */
 export interface SessionService {
   /** Opens a new session: a fresh id every time, whatever the client sent (OWASP: no fixation). */
   start(userId: string): Promise<{ id: string; session: LiveSession }>;
   /** The live session of a cookie value, or null; at once when remembered, else after one store read. */
-  find(id: string): LiveSession | null | Promise<LiveSession | null>;
+  find(id: string): SessionEntry | null | Promise<SessionEntry | null>;
+  /** What a found session looks like now (for answers about it). */
+  view(entry: SessionEntry): LiveSession;
   /** Revokes a session in the store; false when it was not live. */
   end(hash: string): Promise<boolean>;
   /** Forgets every remembered session: one was revoked somewhere. */
@@ -50,35 +67,35 @@ function csrfTokenOf(id: string): string {
 /** Builds the session service; `log` hears of last-use writes that failed (they are retried on later use). */
 export function createSessionService(deps: { credentials: CredentialRepository; lifetimes: SessionLifetimes; now: () => Date; log: (message: string, err: unknown) => void }): SessionService {
   const { credentials, lifetimes, now } = deps;
-  // Per remembered session: the record, the last use seen here, and the last one written.
-  const known = new LRUCache<string, { record: SessionRecord; csrfToken: string; seen: number; written: number }>({ max: 10_000, ttl: REMEMBER_MS });
-  // Uses seen here but perhaps not yet written (at most TOUCH_EVERY_MS old): they outlive forget(),
+  // Keyed by the cookie's value itself: a remembered session costs a map lookup, no hash and no checksum.
+  const known = new LRUCache<string, SessionEntry>({ max: 10_000, ttl: REMEMBER_MS });
+  // Uses seen here but perhaps not yet written (at most TOUCH_EVERY_MS old), kept across forget(),
   // so a session read again after a revocation elsewhere keeps the last use this process saw.
   const lastUse = new LRUCache<string, number>({ max: 10_000, ttl: TOUCH_EVERY_MS * 2 });
-
   let forgotten = 0;
 
-  function live(entry: { record: SessionRecord; csrfToken: string; seen: number }, at: number): LiveSession | null {
-    const absoluteEnd = entry.record.createdAt.getTime() + lifetimes.absoluteMs;
-    const idleEnd = entry.seen + lifetimes.idleMs;
-    if (at >= absoluteEnd || at >= idleEnd) return null;
-    return { hash: entry.record.hash, userId: entry.record.userId, csrfToken: entry.csrfToken, expiresAt: new Date(absoluteEnd), idleExpiresAt: new Date(Math.min(absoluteEnd, at + lifetimes.idleMs)) };
+  function entryOf(id: string, record: SessionRecord): SessionEntry {
+    const written = record.lastSeenAt.getTime();
+    return { record, csrfToken: csrfTokenOf(id), absoluteEnd: record.createdAt.getTime() + lifetimes.absoluteMs, seen: Math.max(written, lastUse.get(record.hash) ?? 0), written };
   }
 
-  function use(entry: { record: SessionRecord; csrfToken: string; seen: number; written: number }): LiveSession | null {
+  function view(entry: SessionEntry): LiveSession {
+    const at = Math.max(entry.seen, now().getTime());
+    return { hash: entry.record.hash, userId: entry.record.userId, csrfToken: entry.csrfToken, expiresAt: new Date(entry.absoluteEnd), idleExpiresAt: new Date(Math.min(entry.absoluteEnd, at + lifetimes.idleMs)) };
+  }
+
+  function use(id: string, entry: SessionEntry): SessionEntry | null {
     const at = now().getTime();
-    const session = live(entry, at);
-    if (!session) {
-      known.delete(entry.record.hash);
+    if (at >= entry.absoluteEnd || at >= entry.seen + lifetimes.idleMs) {
+      known.delete(id);
       return null;
     }
     entry.seen = at;
-    lastUse.set(entry.record.hash, at);
     if (at - entry.written >= TOUCH_EVERY_MS) {
       entry.written = at;
       credentials.touchSession(entry.record.hash, new Date(at)).catch((err: unknown) => deps.log('recording a session\'s last use failed', err));
     }
-    return session;
+    return entry;
   }
 
   return {
@@ -87,33 +104,33 @@ export function createSessionService(deps: { credentials: CredentialRepository; 
       const at = now();
       const record: SessionRecord = { hash: hashSecret(id), userId, createdAt: at, lastSeenAt: at };
       await credentials.insertSession(record);
-      const entry = { record, csrfToken: csrfTokenOf(id), seen: at.getTime(), written: at.getTime() };
-      known.set(record.hash, entry);
-      return { id, session: live(entry, at.getTime())! };
+      const entry = entryOf(id, record);
+      known.set(id, entry);
+      return { id, session: view(entry) };
     },
     find(id) {
+      const entry = known.get(id);
+      if (entry) return use(id, entry);
       // A value that is not a session id Facet minted costs no store read.
       if (prefixOf(id) !== SESSION_PREFIX || !checksumHolds(id)) return null;
-      const hash = hashSecret(id);
-      const entry = known.get(hash);
-      if (entry) return use(entry);
       const epoch = forgotten;
-      return credentials.findSession(hash).then((record) => {
+      return credentials.findSession(hashSecret(id)).then((record) => {
         if (!record) return null;
-        const written = record.lastSeenAt.getTime();
-        const fresh = { record, csrfToken: csrfTokenOf(id), seen: Math.max(written, lastUse.get(hash) ?? 0), written };
+        const fresh = entryOf(id, record);
         // A read that was under way when a revocation was announced may predate it: used once, not kept.
-        if (epoch === forgotten) known.set(hash, fresh);
-        return use(fresh);
+        if (epoch === forgotten) known.set(id, fresh);
+        return use(id, fresh);
       });
     },
+    view,
     async end(hash) {
-      known.delete(hash);
+      for (const [id, entry] of known.entries()) if (entry.record.hash === hash) known.delete(id);
       lastUse.delete(hash);
       return credentials.revokeSession(hash, now());
     },
     forget() {
       forgotten += 1;
+      for (const entry of known.values()) lastUse.set(entry.record.hash, entry.seen);
       known.clear();
     },
   };

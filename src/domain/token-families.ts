@@ -32,7 +32,7 @@ export interface TokenService {
   /** Rotates a refresh token (RFC 6749 §6, RFC 9700 §4.14); null is `invalid_grant`. */
   refresh(presented: string): Promise<IssuedTokens | null>;
   /** The user and family of a live access token, or null; at once when remembered, else after one store read. */
-  authenticate(accessToken: string): { userId: string; familyId: string } | null | Promise<{ userId: string; familyId: string } | null>;
+  authenticate(accessToken: string): AccessTokenRecord | null | Promise<AccessTokenRecord | null>;
   /** Revokes an access token, or a refresh token's whole family (RFC 7009); unknown tokens are no error. */
   revoke(token: string): Promise<void>;
   /** Forgets every remembered access token: one was revoked somewhere. */
@@ -100,22 +100,21 @@ export function createTokenService(deps: { credentials: CredentialRepository; li
       return answer(issued.access.token, issued.refreshToken);
     },
     authenticate(accessToken) {
-      if (!minted(accessToken, ACCESS_PREFIX)) return null;
-      const hash = hashSecret(accessToken);
-      const live = (record: AccessTokenRecord | null | undefined) =>
-        record && now().getTime() < record.expiresAt.getTime() ? { userId: record.userId, familyId: record.familyId } : null;
-      const hit = known.get(hash);
+      const live = (record: AccessTokenRecord | null | undefined) => (record && now().getTime() < record.expiresAt.getTime() ? record : null);
+      // Keyed by the token itself: a remembered token costs a map lookup, no hash and no checksum.
+      const hit = known.get(accessToken);
       if (hit) return live(hit);
+      if (!minted(accessToken, ACCESS_PREFIX)) return null;
       const epoch = forgotten;
-      return credentials.findAccessToken(hash).then((record) => {
-        if (record && epoch === forgotten) known.set(hash, record);
+      return credentials.findAccessToken(hashSecret(accessToken)).then((record) => {
+        if (record && epoch === forgotten) known.set(accessToken, record);
         return live(record);
       });
     },
     async revoke(token) {
       const at = now();
       if (minted(token, ACCESS_PREFIX)) {
-        known.delete(hashSecret(token));
+        known.delete(token);
         await credentials.revokeAccessToken(hashSecret(token), at);
       } else if (minted(token, REFRESH_PREFIX)) {
         await credentials.revokeFamilyOf(hashSecret(token), at);

@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { parse } from 'content-type';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { FieldError } from '../domain/errors';
@@ -12,7 +12,7 @@ export const MAX_BODY_BYTES = 16 * 1024;
 export type BodyFormats<K extends string> = Record<string, { kind: K; validate: ValidateFunction }>;
 
 /** The request's media type, lower-cased, without parameters; 415 if it cannot be read. */
-function mediaTypeOf(req: Request, accepted: string[]): string {
+function mediaTypeOf(req: IncomingMessage, accepted: string[]): string {
   const header = req.headers['content-type'];
   // Accept-Patch (RFC 5789 §3.1) or Accept-Post (W3C LDP) tells the client what would work.
   const advertise = req.method === 'PATCH' ? 'Accept-Patch' : 'Accept-Post';
@@ -50,9 +50,9 @@ export function fieldErrors(errors: ErrorObject[] | null | undefined): FieldErro
  * schema: 415 for another type, 400 for malformed JSON, 422 naming each bad field.
  * Expects `express.raw()` to have buffered the body (it answers 413 past the limit).
  */
-export function readBody<K extends string>(req: Request, formats: BodyFormats<K>): { kind: K; body: Record<string, unknown> } {
+export function readBody<K extends string>(req: IncomingMessage, formats: BodyFormats<K>): { kind: K; body: Record<string, unknown> } {
   const format = formats[mediaTypeOf(req, Object.keys(formats))]!;
-  const raw: unknown = req.body;
+  const raw: unknown = (req as IncomingMessage & { body?: unknown }).body;
   const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : '';
   checkJsonDepth(text);
   let body: unknown;

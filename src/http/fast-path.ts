@@ -1,27 +1,23 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isReservedCode } from '../domain/codes';
-import type { Authenticator } from './sign-in/authenticate';
-import { commonHeaders } from './common-headers';
 import type { AnswerFailure } from './error-handler';
 import { andThen } from './hot-route';
-import type { HotRoute } from './hot-route';
 import { MAX_REQUEST_TARGET } from './limits';
-import { varyOnNegotiation } from './negotiation/middleware';
+import type { CompiledRoute } from './pipeline/route';
+import { runStages } from './pipeline/stage';
+import type { Stage } from './pipeline/stage';
 import { NO_ROUTE } from './request-log';
 import type { RequestObserver } from './request-log';
 
-/** What the dispatcher answers with: the routes Express registers too, and the same middleware functions. */
+/** What the dispatcher answers with: the pipeline's stages and the compiled routes Express mounts too. */
 export interface FastPathDeps {
-  card: HotRoute;
-  dashboard: HotRoute;
-  redirect: HotRoute;
-  auth: Authenticator;
+  card: CompiledRoute;
+  dashboard: CompiledRoute;
+  redirect: CompiledRoute;
+  /** Every stage the pipeline runs before these routes, in its order (src/http/pipeline/pipeline.ts). */
+  stages: readonly Stage[];
   observer: RequestObserver;
   answerFailure: AnswerFailure;
-  /** `Vary` of every /api answer before the route's own (see varyOnNegotiation). */
-  vary: string;
-  /** The same on routes that read the session cookie. */
-  sessionVary: string;
 }
 
 /** Answers a request and returns true, or returns false having touched nothing (Express answers it). */
@@ -34,22 +30,20 @@ const PLAIN_SEGMENT = /^[A-Za-z0-9_-]+$/;
 
 /**
  * A dispatcher in front of Express for the three hottest reads — the public card, the dashboard,
- * the redirect — on plain node objects. It only routes: for a GET or HEAD of the canonical
- * spelling of one of those paths it runs what Express would run for it, in Express's order —
- * nosniff, Vary and authentication on /api, then the route's `answer` (the same HotRoute object
- * the Express router calls) — and the same failure answer and observer. Every rule is decided
- * inside those shared functions, so which way a request goes changes no status, header, body,
- * store read or limiter decision (test/http/fast-path.test.ts spies on both). Any other spelling
- * (`/c0de/`, `/c%30de`, `/API/…`), method or path is declined before anything is written and
- * goes to Express, whose router reaches the same `answer`.
+ * the redirect. It only routes: for a GET or HEAD of the canonical spelling of one of those paths
+ * it runs the pipeline's stages, then the compiled route — the very functions Express runs for it,
+ * in the same order — with the same failure answer and observer. Which way a request goes changes
+ * no status, header, body, store read or limiter decision (test/http/fast-path.test.ts spies on
+ * both). Any other spelling (`/c0de/`, `/c%30de`, `/API/…`), method or path is declined before
+ * anything is written and goes to Express, whose router reaches the same route.
  *
  * Express's router costs tens of microseconds a request in matching ~20 layers and chaining
  * `next()`, more than everything these answers need.
  */
 export function createFastPath(deps: FastPathDeps): FastPath {
-  const { card, dashboard, redirect, auth, observer, answerFailure, vary, sessionVary } = deps;
+  const { card, dashboard, redirect, stages, observer, answerFailure } = deps;
 
-  function run(route: HotRoute, req: IncomingMessage, res: ServerResponse, param: string, path: string): void {
+  function run(route: CompiledRoute, req: IncomingMessage, res: ServerResponse, params: Record<string, string>, path: string): void {
     const started = performance.now();
     let label = NO_ROUTE; // as Express labels an answer given before the route (a 401)
     const done = () => observer.answered(req, res, label, started);
@@ -58,17 +52,9 @@ export function createFastPath(deps: FastPathDeps): FastPath {
       done();
     };
     try {
-      commonHeaders(res);
-      if (route.api) varyOnNegotiation(res, vary);
-      // As Express: the Authorization header on all of /api, then the route's session stage.
-      const bearer = route.api ? auth.authenticate(req.headers.authorization) : null;
-      const principal = route.session ? andThen(bearer, (found) => {
-        varyOnNegotiation(res, sessionVary);
-        return auth.withSession(req, found);
-      }) : bearer;
-      const answered = andThen(principal, (found) => {
-        label = route.label;
-        return route.answer(req, res, param, found);
+      const answered = andThen(runStages(stages, req, res), () => {
+        label = route.record.path;
+        return route.run(req, res, params);
       });
       if (answered instanceof Promise) answered.then(done, failed);
       else done();
@@ -85,18 +71,18 @@ export function createFastPath(deps: FastPathDeps): FastPath {
     const path = query === -1 ? url : url.slice(0, query);
     if (path.startsWith('/api/')) {
       if (path === DASHBOARD) {
-        run(dashboard, req, res, '', path);
+        run(dashboard, req, res, {}, path);
         return true;
       }
       const code = path.slice(CARD_PREFIX.length);
       if (!path.startsWith(CARD_PREFIX) || !PLAIN_SEGMENT.test(code)) return false;
-      run(card, req, res, code, path);
+      run(card, req, res, { code }, path);
       return true;
     }
     const code = path.slice(1);
     // Reserved words are the paths the service answers itself (/healthz, /docs, …): Express's.
     if (!PLAIN_SEGMENT.test(code) || isReservedCode(code)) return false;
-    run(redirect, req, res, code, path);
+    run(redirect, req, res, { code }, path);
     return true;
   };
 }

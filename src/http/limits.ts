@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Stage } from './pipeline/stage';
 import { HttpError } from './problems';
 
 /**
@@ -19,11 +19,12 @@ export const MAX_ACCEPT_LENGTH = 1024;
 export const MAX_JSON_DEPTH = 20;
 
 /** Answers 414 (RFC 9110 §15.5.15) for a request target over MAX_REQUEST_TARGET characters. */
-export const limitRequestTarget: RequestHandler = function limitRequestTarget(req, _res, next) {
-  if (req.originalUrl.length > MAX_REQUEST_TARGET) {
-    throw new HttpError('uri-too-long', `The request target is ${req.originalUrl.length} characters long; at most ${MAX_REQUEST_TARGET} are read.`);
-  }
-  next();
+export const requestTargetLimit: Stage = {
+  name: 'request-target limit',
+  run(req) {
+    const length = (req.url ?? '').length;
+    if (length > MAX_REQUEST_TARGET) throw new HttpError('uri-too-long', `The request target is ${length} characters long; at most ${MAX_REQUEST_TARGET} are read.`);
+  },
 };
 
 /** True when JSON text nests arrays and objects more than `max` deep; brackets inside strings do not count. */

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Principal } from '../domain/types';
-import type { RequestHandler } from 'express';
+import type { Stage } from './pipeline/stage';
 import type { RateLimits } from '../config';
 import type { RateLimitCounts } from '../domain/repository';
 import { clientAddress } from './client-address';
@@ -46,8 +46,8 @@ export function addressPartition(address: string | undefined): string {
 
 /** Rate limiting: writes as Express middleware (by method, whatever the path), visits by the redirect route. */
 export interface RateLimiter {
-  /** Counts writes (POST, PUT, PATCH, DELETE) per key and per address; sets RateLimit fields, throws the 429. */
-  middleware: RequestHandler;
+  /** The pipeline stage: counts writes (POST, PUT, PATCH, DELETE) per credential and per address; sets RateLimit fields, throws the 429. */
+  stage: Stage;
   /**
    * Counts a short-link visit of the client's address and returns the RateLimit field name/value
    * pairs of the answer; throws the 429 when over the quota. Called by the redirect route, for
@@ -108,17 +108,19 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
   }
 
   return {
-    middleware: function rateLimitWrites(req, res, next) {
-      if (!WRITES.has(req.method)) return next();
-      const checks: [Policy, string][] = [];
-      const principal = stateOf(res).principal;
-      if (writesPerKey && principal) checks.push([writesPerKey, principal.keyId]);
-      if (writesPerAddress) checks.push([writesPerAddress, addressPartition(clientAddress(req))]);
-      if (checks.length === 0) return next();
-      return andThen(count(checks), (fields) => {
-        for (let i = 0; i < fields.length; i += 2) res.setHeader(fields[i]!, fields[i + 1]!);
-        next();
-      });
+    stage: {
+      name: 'write limits',
+      run(req, res) {
+        if (!WRITES.has(req.method ?? '')) return;
+        const checks: [Policy, string][] = [];
+        const principal = stateOf(res).principal;
+        if (writesPerKey && principal) checks.push([writesPerKey, principal.keyId]);
+        if (writesPerAddress) checks.push([writesPerAddress, addressPartition(clientAddress(req))]);
+        if (checks.length === 0) return;
+        return andThen(count(checks), (fields) => {
+          for (let i = 0; i < fields.length; i += 2) res.setHeader(fields[i]!, fields[i + 1]!);
+        });
+      },
     },
     countVisit(req) {
       return redirectsPerAddress ? count([[redirectsPerAddress, addressPartition(clientAddress(req))]]) : [];

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { RequestHandler, Response } from 'express';
 import { LRUCache } from 'lru-cache';
 import { parseFields, projectFields } from '../../representations/fields';
 import type { FieldSelection } from '../../representations/fields';
@@ -9,7 +8,6 @@ import type { VendorType } from '../../representations/media-types';
 import { HttpError } from './problems';
 import { prepareAnswer } from './respond';
 import type { PreparedAnswer } from './respond';
-import { chosenType, stateOf } from './state';
 
 /** What readFields needs of a representation: its type and the paths its schema allows. */
 interface Selectable {
@@ -52,22 +50,6 @@ function fieldsParameter(req: IncomingMessage): string | string[] | undefined {
  */
 export function requestedFields(req: IncomingMessage, rep: Selectable): FieldSelection | null {
   return readFields(fieldsParameter(req), rep);
-}
-
-/**
- * Reads `?fields=` after negotiation, before any data is loaded: a bad selection costs no store
- * work. The selection is kept for the handler (selectedFields).
- */
-export function fieldsQuery(reps: { get(type: VendorType): Selectable }): RequestHandler {
-  return function selectFields(req, res, next) {
-    stateOf(res).fields = requestedFields(req, reps.get(chosenType(res)));
-    next();
-  };
-}
-
-/** The selection read by fieldsQuery, or null (the whole representation). */
-export function selectedFields(res: Response): FieldSelection | null {
-  return stateOf(res).fields;
 }
 
 /** Sparse variants of prepared answers, and the computed answers they are made from. */

@@ -1,27 +1,27 @@
-import type { RequestHandler, Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { FieldSelection } from '../../representations/fields';
 import type { VendorType } from '../../representations/media-types';
+import type { SessionEntry } from '../domain/sessions';
 import type { Principal, Scope } from '../domain/types';
 import { HttpError } from './problems';
 
-/** What the middleware learns about a request, kept on `res.locals`. */
+/** What the stages learn about a request, kept on its response, on the dispatcher's path and Express's alike. */
 interface RequestState {
   principal: Principal | null;
   type: VendorType | null;
   /** The `?fields=` selection, read after negotiation; null: the whole representation. */
   fields: FieldSelection | null;
+  /** The web session the cookie signed the caller in with, if it did. */
+  session: SessionEntry | null;
 }
+
+const STATE = Symbol('facet.request-state');
 
 /** The request's state, created on first use. */
-export function stateOf(res: Response): RequestState {
-  const locals = res.locals as { facet?: RequestState };
-  if (!locals.facet) locals.facet = { principal: null, type: null, fields: null };
-  return locals.facet;
-}
-
-/** The authenticated caller, or a 401 with a Bearer challenge (RFC 6750 §3). */
-export function requirePrincipal(res: Response): Principal {
-  return principalRequired(stateOf(res).principal);
+export function stateOf(res: ServerResponse): RequestState {
+  const holder = res as ServerResponse & { [STATE]?: RequestState };
+  holder[STATE] ??= { principal: null, type: null, fields: null, session: null };
+  return holder[STATE];
 }
 
 /** The caller when authenticated, else the 401 with a Bearer challenge (RFC 6750 §3). */
@@ -43,25 +43,4 @@ export function scopeRequired(principal: Principal, scope: Scope): Principal {
     });
   }
   return principal;
-}
-
-/** The representation chosen by negotiation; only valid after the negotiation middleware. */
-export function chosenType(res: Response): VendorType {
-  const type = stateOf(res).type;
-  if (!type) throw new Error('chosenType() called before negotiation');
-  return type;
-}
-
-/** Middleware form of requirePrincipal: private routes answer 401 before anything else. */
-export const requireKey: RequestHandler = function requireKey(_req, res, next) {
-  requirePrincipal(res);
-  next();
-};
-
-/** Middleware: a credential with `scope` (after requireKey). */
-export function requireScope(scope: Scope): RequestHandler {
-  return function requireKeyScope(_req, res, next) {
-    scopeRequired(requirePrincipal(res), scope);
-    next();
-  };
 }

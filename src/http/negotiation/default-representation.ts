@@ -13,7 +13,7 @@ export interface RequestTraits {
 }
 
 // A Map, not an object literal: a header value such as `__proto__` must not reach the prototype.
-const PLATFORM_DEFAULTS = new Map<string, VendorType>([['ios', SUMMARY], ['android', SUMMARY], ['web', FULL]]);
+export const PLATFORM_DEFAULTS: ReadonlyMap<string, VendorType> = new Map<string, VendorType>([['ios', SUMMARY], ['android', SUMMARY], ['web', FULL]]);
 
 /** What each way of signing in stands for when the platform is not said: the browser's session the web app, the access token the phone. */
 const CREDENTIAL_DEFAULTS = new Map<CredentialKind, VendorType>([['session', FULL], ['token', SUMMARY]]);

@@ -1,9 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestHandler } from 'express';
 import type { VendorType } from '../../../representations/media-types';
 import type { Principal } from '../../domain/types';
 import { HttpError } from '../problems';
-import { stateOf } from '../state';
 import { defaultRepresentation } from './default-representation';
 import { negotiate } from './negotiate';
 import type { Negotiated } from './negotiate';
@@ -67,15 +65,5 @@ export function createNegotiation(offers: readonly VendorType[]): NegotiateReque
     throw new HttpError('not-acceptable', `This resource is available as: ${outcome.acceptable.join(', ')}.`, {
       acceptable: [...outcome.acceptable],
     });
-  };
-}
-
-/** Express middleware form of createNegotiation: records the choice for the route handler. */
-export function negotiated(offers: readonly VendorType[]): RequestHandler {
-  const negotiateRequest = createNegotiation(offers);
-  return function negotiateRepresentation(req, res, next) {
-    const state = stateOf(res);
-    state.type = negotiateRequest(req, state.principal);
-    next();
   };
 }

@@ -1,43 +1,35 @@
-import { Router } from 'express';
-import type { Request, RequestHandler, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ShapeContext } from '../../../representations/context';
 import type { Registry } from '../../../representations/registry';
 import type { UserService } from '../../domain/users';
-import { negotiated } from '../negotiation/middleware';
+import { pathOf } from '../pipeline/route';
+import type { RouteRecord } from '../pipeline/route';
 import { prepareComputed, servePrepared } from '../respond';
 import type { AnswerOptions } from '../respond';
-import { fieldsQuery, selectedFields } from '../sparse';
 import type { SparseAnswers } from '../sparse';
-import { chosenType, requireKey, requirePrincipal } from '../state';
-import { methodNotAllowed } from './method-not-allowed';
 
-/** `GET /api/me` and `GET /api/teams/{id}`: who the key belongs to, and the teams they are in. */
-export function createAccountRouter(deps: { users: UserService; registry: Registry; ctx: () => ShapeContext; sparse: SparseAnswers; answerOptions?: AnswerOptions; signedIn: RequestHandler }): Router {
+/** `GET /api/me` and `GET /api/teams/{id}`: who the caller is, and the teams they are in. */
+export function accountRoutes(deps: { users: UserService; registry: Registry; ctx: () => ShapeContext; sparse: SparseAnswers; answerOptions?: AnswerOptions }): RouteRecord[] {
   const me = deps.registry.resource('me');
   const team = deps.registry.resource('team');
-  const router = Router();
-  const send = (req: Request, res: Response, r: Parameters<typeof prepareComputed>[0]) => {
-    servePrepared(req, res, deps.sparse.select(deps.sparse.keep(prepareComputed(r, deps.answerOptions)), selectedFields(res)));
+  const send = (req: IncomingMessage, res: ServerResponse, r: Parameters<typeof prepareComputed>[0], fields: Parameters<SparseAnswers['select']>[1]) => {
+    servePrepared(req, res, deps.sparse.select(deps.sparse.keep(prepareComputed(r, deps.answerOptions)), fields));
   };
-
-  router
-    .route('/api/me')
-    .get(deps.signedIn, requireKey, negotiated(me.offers), fieldsQuery(me), async function getMe(req, res) {
-      const principal = requirePrincipal(res);
-      const [user, teams] = await Promise.all([deps.users.get(principal.userId), deps.users.teamsOf(principal.userId)]);
-      const type = chosenType(res);
-      send(req, res, { type, body: me.get(type).shape({ user, teams, keyKind: principal.kind }, deps.ctx()), path: '/api/me', offers: me.offers });
-    })
-    .all(methodNotAllowed('GET, HEAD'));
-
-  router
-    .route('/api/teams/:id')
-    .get(deps.signedIn, requireKey, negotiated(team.offers), fieldsQuery(team), async function getTeam(req, res) {
-      const found = await deps.users.teamForMember(req.params.id as string, requirePrincipal(res).userId);
-      const type = chosenType(res);
-      send(req, res, { type, body: team.get(type).shape(found, deps.ctx()), path: req.path, offers: team.offers });
-    })
-    .all(methodNotAllowed('GET, HEAD'));
-
-  return router;
+  return [
+    {
+      method: 'GET', path: '/api/me', caller: 'signed-in', session: true, offers: me, fields: true,
+      async handle(req, res, { principal, type, fields }) {
+        const { userId, kind } = principal!;
+        const [user, teams] = await Promise.all([deps.users.get(userId), deps.users.teamsOf(userId)]);
+        send(req, res, { type, body: me.get(type).shape({ user, teams, keyKind: kind }, deps.ctx()), path: '/api/me', offers: me.offers }, fields);
+      },
+    },
+    {
+      method: 'GET', path: '/api/teams/:id', caller: 'signed-in', session: true, offers: team, fields: true,
+      async handle(req, res, { params, principal, type, fields }) {
+        const found = await deps.users.teamForMember(params.id!, principal!.userId);
+        send(req, res, { type, body: team.get(type).shape(found, deps.ctx()), path: pathOf(req), offers: team.offers }, fields);
+      },
+    },
+  ];
 }

@@ -1,33 +1,16 @@
-import { Router } from 'express';
-import type { RequestHandler } from 'express';
 import { LRUCache } from 'lru-cache';
 import type { VendorType } from '../../../representations/media-types';
 import type { ShapeContext } from '../../../representations/context';
 import type { Registry } from '../../../representations/registry';
 import type { DashboardService } from '../../domain/dashboard';
 import { HOT_READ_TTL_MS } from '../../store/hot-read-cache';
-import type { Principal } from '../../domain/types';
-import type { HotRoute } from '../hot-route';
-import { createNegotiation } from '../negotiation/middleware';
-import { HttpError } from '../problems';
+import type { RouteRecord } from '../pipeline/route';
 import { prepareComputed, servePrepared } from '../respond';
 import type { AnswerOptions, PreparedAnswer } from '../respond';
-import { requestedFields } from '../sparse';
 import type { SparseAnswers } from '../sparse';
-import { principalRequired, scopeRequired, stateOf } from '../state';
-import { methodNotAllowed } from './method-not-allowed';
 
 /** Bytes of prepared dashboards kept (a full one is about 25 KB). */
 const KEPT_BYTES = 8 * 2 ** 20;
-
-/** The dashboard belongs to people: no key is a 401, a partner key is authenticated but not allowed (403). */
-function userKeysOnly(principal: Principal | null): Principal {
-  const user = principalRequired(principal);
-  if (user.kind !== 'user') {
-    throw new HttpError('forbidden', 'The dashboard is for user keys; partner keys read /api/links and /api/me.');
-  }
-  return scopeRequired(user, 'links:read');
-}
 
 /** Users' dashboards, prepared; what the dashboard route answers with. */
 export interface DashboardAnswers {
@@ -70,35 +53,15 @@ export function createDashboardAnswers(deps: { dashboard: DashboardService; regi
   };
 }
 
-/** `GET /api/dashboard`: user keys only, negotiated, `?fields=` read, then the prepared dashboard or a fresh fan-out. */
-export function createDashboardRoute(answers: DashboardAnswers, deps: { registry: Registry; sparse: SparseAnswers }): HotRoute {
-  const negotiateRequest = createNegotiation(answers.offers);
-  const reps = deps.registry.resource('dashboard');
+/** `GET /api/dashboard`: people only (no partner keys), negotiated, `?fields=` read, then the prepared dashboard or a fresh fan-out. */
+export function dashboardRoute(answers: DashboardAnswers, deps: { registry: Registry; sparse: SparseAnswers }): RouteRecord {
   return {
-    label: '/api/dashboard',
-    api: true,
-    session: true,
-    answer(req, res, _param, principal) {
-      const user = userKeysOnly(principal);
-      const type = negotiateRequest(req, user);
-      // Before any data is loaded: a bad selection costs no fan-out.
-      const fields = requestedFields(req, reps.get(type));
+    method: 'GET', path: '/api/dashboard', caller: 'user', session: true, scope: 'links:read', offers: deps.registry.resource('dashboard'), fields: true,
+    handle(req, res, { principal, type, fields }) {
       const serve = (whole: PreparedAnswer) => { servePrepared(req, res, deps.sparse.select(whole, fields)); };
-      const kept = answers.peek(user.userId, type);
+      const kept = answers.peek(principal!.userId, type);
       if (kept !== undefined) return serve(kept);
-      return answers.build(user.userId, type).then(serve);
+      return answers.build(principal!.userId, type).then(serve);
     },
   };
-}
-
-/** Express's `GET /api/dashboard`: the dashboard route (after `signedIn`, which reads the session cookie), and 405 for other methods. */
-export function createDashboardRouter(route: HotRoute, signedIn: RequestHandler): Router {
-  const router = Router();
-  router
-    .route(route.label)
-    .get(signedIn, function getDashboard(req, res) {
-      return route.answer(req, res, '', stateOf(res).principal);
-    })
-    .all(methodNotAllowed('GET, HEAD'));
-  return router;
 }

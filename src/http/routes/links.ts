@@ -1,6 +1,7 @@
-import express, { Router } from 'express';
-import type { Request, RequestHandler, Response } from 'express';
+import type { ServerResponse } from 'node:http';
+import type { ParsedUrlQuery } from 'node:querystring';
 import { PARTNER_V3 } from '../../../representations/media-types';
+import type { VendorType } from '../../../representations/media-types';
 import type { Registry } from '../../../representations/registry';
 import { OTHER_SCHEMAS } from '../../../representations/registry';
 import { PARTNER_V3_POINTERS, readCreate, readPartnerV3Create, readPartnerV3Update, readUpdate } from '../../../representations/link-input/read';
@@ -9,55 +10,47 @@ import { DomainError } from '../../domain/errors';
 import { decodeCursor } from '../../domain/links';
 import type { LinkService } from '../../domain/links';
 import type { Link } from '../../domain/types';
-import { readBody, MAX_BODY_BYTES } from '../body';
+import { readBody } from '../body';
 import { ifMatchPasses } from '../conditional';
-import { negotiated } from '../negotiation/middleware';
 import { HttpError, validationFailed } from '../problems';
 import { alternatesHeader, prepareAnswer, prepareComputed, servePrepared } from '../respond';
 import type { AnswerOptions } from '../respond';
-import { fieldsQuery, selectedFields } from '../sparse';
 import type { SparseAnswers } from '../sparse';
 import type { LinkCards } from '../link-card';
-import type { HotRoute } from '../hot-route';
-import { chosenType, requireKey, requirePrincipal, requireScope, stateOf } from '../state';
-import { methodNotAllowed } from './method-not-allowed';
+import { queryOf } from '../pipeline/route';
+import type { RouteRecord } from '../pipeline/route';
 
 /** What the links routes need. */
 export interface LinksRouteDeps {
   links: LinkService;
   registry: Registry;
   cards: LinkCards;
-  /** `GET /api/links/{code}`, the public card: one HotRoute, also dispatched to without Express. */
-  card: HotRoute;
+  /** `GET /api/links/{code}`, the public card: one route, also dispatched to without Express. */
+  card: RouteRecord;
   baseUrl: string;
   now: () => Date;
   sparse: SparseAnswers;
   answerOptions?: AnswerOptions;
-  /** Reads the web session cookie (and checks CSRF) where no Authorization was sent; the public card never runs it. */
-  signedIn: RequestHandler;
 }
 
 const MAX_PAGE_SIZE = 100;
 const PRIVATE = 'private, no-cache';
 
-/** Routes of `/api/links`: the public card, the caller's listing, create, update, delete. */
-export function createLinksRouter(deps: LinksRouteDeps): Router {
+/** Routes of `/api/links`: the caller's listing, create, the public card, update, delete. */
+export function linksRoutes(deps: LinksRouteDeps): RouteRecord[] {
   const { links, registry, cards, baseUrl } = deps;
   const linkReps = registry.resource('link');
   const pageReps = registry.resource('link-page');
   const ctx = () => ({ baseUrl, now: deps.now() });
-  const router = Router();
-  const rawBody = express.raw({ type: () => true, limit: MAX_BODY_BYTES });
 
-  const codeParam = (req: Request) => {
-    const code = req.params.code as string;
+  const codeParam = (params: Record<string, string>) => {
+    const code = params.code!;
     if (!CODE_PATTERN.test(code)) throw new HttpError('not-found', `No link with code ${code.slice(0, 80)}.`);
     return code;
   };
 
   // Created and edited links answer privately (the caller's own view) with the card's prepared bytes.
-  function sendLink(res: Response, link: Link, created = false) {
-    const type = chosenType(res);
+  function sendLink(res: ServerResponse, type: VendorType, link: Link, created = false) {
     const card = cards.answer(link, type);
     const answer = prepareAnswer({
       ...deps.answerOptions,
@@ -81,62 +74,59 @@ export function createLinksRouter(deps: LinksRouteDeps): Router {
     [PARTNER_V3]: { kind: 'partner' as const, validate: registry.validator(OTHER_SCHEMAS.linkPartnerV3Update) },
   };
 
-  router
-    .route('/api/links')
-    .get(deps.signedIn, requireKey, requireScope('links:read'), negotiated(pageReps.offers), fieldsQuery(pageReps), async function listLinks(req, res) {
-      const principal = requirePrincipal(res);
-      const type = chosenType(res);
-      const { cursor, limit } = pagingQuery(req, pageReps.get(type).needs.pageSize);
-      const page = await links.list(principal.userId, limit, cursor);
-      const query = (c: string | null) => `${baseUrl}/api/links${toQuery({ cursor: c, limit: req.query.limit ? String(limit) : null })}`;
-      const next = page.nextCursor === null ? null : query(page.nextCursor);
-      const whole = prepareComputed({
-        type,
-        body: pageReps.get(type).shape({ page, pageSize: limit, self: query(cursor), next }, ctx()),
-        path: '/api/links',
-        offers: pageReps.offers,
-        link: next === null ? undefined : `<${next}>; rel="next"`,
-      }, deps.answerOptions);
-      servePrepared(req, res, deps.sparse.select(deps.sparse.keep(whole), selectedFields(res)));
-    })
-    .post(deps.signedIn, requireKey, requireScope('links:write'), negotiated(linkReps.offers), rawBody, async function createLink(req, res) {
-      const principal = requirePrincipal(res);
-      const { kind, body } = readBody(req, createFormats);
-      const input = kind === 'partner' ? readPartnerV3Create(body) : readCreate(body);
-      const link = await inPartnerTerms(kind, links.create(principal.userId, input));
-      sendLink(res, link, true);
-    })
-    .all(methodNotAllowed('GET, HEAD, POST'));
-
-  router
-    .route(deps.card.label)
-    .get(function getLinkCard(req, res) {
-      return deps.card.answer(req, res, req.params.code as string, stateOf(res).principal);
-    })
-    .patch(deps.signedIn, requireKey, requireScope('links:write'), negotiated(linkReps.offers), rawBody, async function updateLink(req, res) {
-      const principal = requirePrincipal(res);
-      const code = codeParam(req);
-      const { kind, body } = readBody(req, updateFormats);
-      const changes = kind === 'partner' ? readPartnerV3Update(body) : readUpdate(body);
-      const ifMatch = req.headers['if-match'];
-      const link = await inPartnerTerms(kind, links.update(principal.userId, code, changes, (current) => ifMatchPasses(ifMatch, cards.isCurrentVersion(current))));
-      sendLink(res, link);
-    })
-    .delete(deps.signedIn, requireKey, requireScope('links:write'), async function deleteLink(req, res) {
-      const principal = requirePrincipal(res);
-      const ifMatch = req.headers['if-match'];
-      await links.remove(principal.userId, codeParam(req), (current) => ifMatchPasses(ifMatch, cards.isCurrentVersion(current)));
-      res.statusCode = 204;
-      res.end();
-    })
-    .all(methodNotAllowed('GET, HEAD, PATCH, DELETE'));
-
-  return router;
+  return [
+    {
+      method: 'GET', path: '/api/links', caller: 'signed-in', session: true, scope: 'links:read', offers: pageReps, fields: true,
+      async handle(req, res, { principal, type, fields }) {
+        const query = queryOf(req);
+        const { cursor, limit } = pagingQuery(query, pageReps.get(type).needs.pageSize);
+        const page = await links.list(principal!.userId, limit, cursor);
+        const pageUrl = (c: string | null) => `${baseUrl}/api/links${toQuery({ cursor: c, limit: query.limit ? String(limit) : null })}`;
+        const next = page.nextCursor === null ? null : pageUrl(page.nextCursor);
+        const whole = prepareComputed({
+          type,
+          body: pageReps.get(type).shape({ page, pageSize: limit, self: pageUrl(cursor), next }, ctx()),
+          path: '/api/links',
+          offers: pageReps.offers,
+          link: next === null ? undefined : `<${next}>; rel="next"`,
+        }, deps.answerOptions);
+        servePrepared(req, res, deps.sparse.select(deps.sparse.keep(whole), fields));
+      },
+    },
+    {
+      method: 'POST', path: '/api/links', caller: 'signed-in', session: true, scope: 'links:write', offers: linkReps, body: true,
+      async handle(req, res, { principal, type }) {
+        const { kind, body } = readBody(req, createFormats);
+        const input = kind === 'partner' ? readPartnerV3Create(body) : readCreate(body);
+        sendLink(res, type, await inPartnerTerms(kind, links.create(principal!.userId, input)), true);
+      },
+    },
+    deps.card,
+    {
+      method: 'PATCH', path: '/api/links/:code', caller: 'signed-in', session: true, scope: 'links:write', offers: linkReps, body: true,
+      async handle(req, res, { params, principal, type }) {
+        const code = codeParam(params);
+        const { kind, body } = readBody(req, updateFormats);
+        const changes = kind === 'partner' ? readPartnerV3Update(body) : readUpdate(body);
+        const ifMatch = req.headers['if-match'];
+        sendLink(res, type, await inPartnerTerms(kind, links.update(principal!.userId, code, changes, (current) => ifMatchPasses(ifMatch, cards.isCurrentVersion(current)))));
+      },
+    },
+    {
+      method: 'DELETE', path: '/api/links/:code', caller: 'signed-in', session: true, scope: 'links:write',
+      async handle(req, res, { params, principal }) {
+        const ifMatch = req.headers['if-match'];
+        await links.remove(principal!.userId, codeParam(params), (current) => ifMatchPasses(ifMatch, cards.isCurrentVersion(current)));
+        res.statusCode = 204;
+        res.end();
+      },
+    },
+  ];
 }
 
 /** Reads `cursor` and `limit` (1–100, default per representation); 400 on anything else. */
-function pagingQuery(req: Request, defaultSize: number): { cursor: string | null; limit: number } {
-  const { cursor, limit } = req.query;
+function pagingQuery(query: ParsedUrlQuery, defaultSize: number): { cursor: string | null; limit: number } {
+  const { cursor, limit } = query;
   if (cursor !== undefined && (typeof cursor !== 'string' || decodeCursor(cursor) === null)) {
     throw new HttpError('invalid-cursor', 'cursor must be a next_cursor/nextCursor value returned by a previous page.');
   }

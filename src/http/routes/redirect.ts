@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Router } from 'express';
 import { CODE_PATTERN, isReservedCode } from '../../domain/codes';
 import type { ClickRecorder } from '../../domain/clicks';
 import { classifyDevice } from '../../domain/devices';
@@ -7,7 +6,7 @@ import { followableLink } from '../../domain/links';
 import type { LinkService } from '../../domain/links';
 import type { Link } from '../../domain/types';
 import { andThen } from '../hot-route';
-import type { HotRoute } from '../hot-route';
+import type { RouteRecord } from '../pipeline/route';
 import { HttpError } from '../problems';
 import type { RateLimiter } from '../rate-limit';
 
@@ -62,13 +61,12 @@ export function createFollow(deps: FollowDeps): Follow {
  * 404 unknown, 410 expired, else the 302 and a click. Whatever spelling reached the route
  * (`/c0de/`, `/c%30de`) is counted alike.
  */
-export function createRedirectRoute(deps: { links: LinkService; follow: Follow; limiter: RateLimiter; now: () => Date }): HotRoute {
+export function redirectRoute(deps: { links: LinkService; follow: Follow; limiter: RateLimiter; now: () => Date }): RouteRecord {
   const { links, follow, limiter } = deps;
   return {
-    label: '/:code',
-    api: false,
-    session: false,
-    answer(req, res, code) {
+    method: 'GET', path: '/:code', caller: 'anyone',
+    handle(req, res, { params }) {
+      const code = params.code!;
       if (!CODE_PATTERN.test(code) || isReservedCode(code)) throw new HttpError('not-found', `No link with code ${code.slice(0, 80)}.`);
       return andThen(limiter.countVisit(req), (fields) => {
         for (let i = 0; i < fields.length; i += 2) res.setHeader(fields[i]!, fields[i + 1]!);
@@ -78,18 +76,4 @@ export function createRedirectRoute(deps: { links: LinkService; follow: Follow; 
       });
     },
   };
-}
-
-/** Express's `GET /{code}`: the redirect route; OPTIONS is the 404 of any other unsupported method. */
-export function createRedirectRouter(route: HotRoute): Router {
-  const router = Router();
-  router.get(route.label, function followLink(req, res) {
-    return route.answer(req, res, req.params.code as string, null);
-  });
-  // Express would answer OPTIONS of this GET route itself (200, text/html "GET, HEAD"); outside
-  // /api the contract has no OPTIONS, so it is the 404 every other unsupported method gets.
-  router.options(route.label, function noOptions(req) {
-    throw new HttpError('not-found', `No resource at ${req.path}.`);
-  });
-  return router;
 }

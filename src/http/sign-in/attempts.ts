@@ -18,9 +18,10 @@ export interface SignInQuotas {
 /** Sign-in attempts, limited per account and per address (OWASP Authentication Cheat Sheet: stuffing and brute force). */
 export interface SignInLimits {
   /**
-   * Counts an attempt before its password is checked, and throws the 429 when the account or the
-   * address is over its quota, whether or not the password is right. Resolves with `succeeded`,
-   * which takes the attempt back: only failures count.
+   * Counts an attempt before its password is checked (so attempts in flight together cannot all
+   * slip under the quota), and throws the 429 when the account or the address is over it, whether
+   * or not the password is right; a refused attempt is taken back at once. Resolves with
+   * `succeeded`, which takes the attempt back too: only failures stay counted.
    */
   attempt(email: string, req: IncomingMessage): Promise<{ succeeded(): void }>;
 }
@@ -57,6 +58,8 @@ export function createSignInLimits(quotas: SignInQuotas, shared: RateLimitCounts
       const totals = await count(checks, 1, now);
       const over = checks.filter(([policy], i) => totals[i]! > policy.quota);
       if (over.length > 0) {
+        // Refused unchecked, so not a failure: taken back, or a burst of right passwords would lock the account for the window.
+        void count(checks, -1, now);
         const [policy, partition] = over[0]!;
         const wait = Math.max(1, Math.ceil((windowOf(policy, partition, now).start + policy.windowMs - now) / 1000));
         throw new HttpError('rate-limited', `Too many failed sign-ins for this account or from this address; retry in ${wait} s.`, { headers: { 'Retry-After': String(wait) } });

@@ -1,18 +1,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestHandler } from 'express';
 import { LRUCache } from 'lru-cache';
 import type { KeyUsage } from '../../domain/key-usage';
 import type { FoundKey, KeyRepository } from '../../domain/repository';
 import { KEY_PREFIX } from '../../domain/keys';
 import { checksumHolds, hashSecret } from '../../domain/secrets';
 import { SESSION_PREFIX } from '../../domain/sessions';
-import type { LiveSession, SessionService } from '../../domain/sessions';
+import type { LiveSession, SessionEntry, SessionService } from '../../domain/sessions';
 import { ACCESS_PREFIX, REFRESH_PREFIX } from '../../domain/token-families';
 import type { TokenService } from '../../domain/token-families';
 import type { Principal } from '../../domain/types';
 import { andThen } from '../hot-route';
 import type { MaybePromise } from '../hot-route';
 import { HttpError } from '../problems';
+import { isApi } from '../pipeline/stage';
+import type { Stage } from '../pipeline/stage';
+import type { SessionStage } from '../pipeline/route';
 import { stateOf } from '../state';
 import { sessionIdOf } from './cookies';
 import type { CsrfGuard } from './csrf';
@@ -40,20 +42,21 @@ export interface Authenticator {
    * Authorization header when one was sent (never cookie-bound, so no CSRF token), else the session
    * cookie's, whose unsafe requests must pass the CSRF guard. The session is recorded for `sessionOf`.
    */
-  withSession(req: IncomingMessage, bearer: Principal | null): MaybePromise<Principal | null>;
-  /** The live session `caller` found for this request, if the cookie authenticated it. */
-  sessionOf(req: IncomingMessage): LiveSession | null;
-  /** Express, on all of /api: Authorization only (the public card ignores cookies). */
-  middleware: RequestHandler;
-  /** Express, on the routes that take the web session (after `middleware`): Vary on Cookie too, then `withSession`. */
-  sessionMiddleware: RequestHandler;
+  withSession(req: IncomingMessage, res: ServerResponse, bearer: Principal | null): MaybePromise<Principal | null>;
+  /** The live session `withSession` found for this request, if the cookie authenticated it. */
+  sessionOf(res: ServerResponse): LiveSession | null;
+  /** The pipeline stage on all of /api: Authorization only (the public card ignores cookies). */
+  stage: Stage;
+  /** The stage of routes that take the web session (after `stage`): Vary on Cookie too, then `withSession`, then its write count. */
+  sessionStage: SessionStage;
   /** Forgets every remembered key, session and token: one was revoked somewhere. */
   forget(): void;
 }
 
-/** A session's principal: a user, per-credential limits counted by the session. */
-function sessionPrincipal(session: LiveSession): Principal {
-  return { userId: session.userId, keyId: `ses_${session.hash.slice(0, 16)}`, kind: 'user', via: 'session', scopes: null };
+/** A session's principal: a user, per-credential limits counted by the session; built once per remembered session. */
+function sessionPrincipal(session: SessionEntry): Principal {
+  session.principal ??= { userId: session.record.userId, keyId: `ses_${session.record.hash.slice(0, 16)}`, kind: 'user', via: 'session', scopes: null };
+  return session.principal;
 }
 
 /**
@@ -74,7 +77,6 @@ export function createAuthenticator(deps: {
 }): Authenticator {
   const { keys, sessions, tokens, csrf, keyUsage, now } = deps;
   const knownKeys = new LRUCache<string, FoundKey>({ max: 10_000, ttl: REMEMBER_KEYS_MS });
-  const sessionsOf = new WeakMap<IncomingMessage, LiveSession>();
   let forgotten = 0;
 
   function fromKey(found: FoundKey): Principal {
@@ -91,10 +93,17 @@ export function createAuthenticator(deps: {
     return fromKey(found);
   }
 
+  // One principal per remembered access token, so a hot request allocates none.
+  const tokenPrincipals = new WeakMap<object, Principal>();
   function fromToken(token: string): MaybePromise<Principal> {
     return andThen(tokens.authenticate(token), (found) => {
       if (!found) throw invalidToken();
-      return { userId: found.userId, keyId: found.familyId, kind: 'user', via: 'token', scopes: null } satisfies Principal;
+      let principal = tokenPrincipals.get(found);
+      if (!principal) {
+        principal = { userId: found.userId, keyId: found.familyId, kind: 'user', via: 'token', scopes: null };
+        tokenPrincipals.set(found, principal);
+      }
+      return principal;
     });
   }
 
@@ -114,7 +123,7 @@ export function createAuthenticator(deps: {
     return known ? fromKey(known) : lookUpKey(hash);
   }
 
-  function withSession(req: IncomingMessage, bearer: Principal | null): MaybePromise<Principal | null> {
+  function withSession(req: IncomingMessage, res: ServerResponse, bearer: Principal | null): MaybePromise<Principal | null> {
     if (req.headers.authorization !== undefined) return bearer;
     const id = sessionIdOf(req);
     if (id === null) return null;
@@ -122,7 +131,7 @@ export function createAuthenticator(deps: {
       if (!session) return null;
       // Only the cookie rides along on requests another site makes: they must prove they are ours.
       if (isUnsafe(req.method)) csrf.checkUnsafe(req, session.csrfToken);
-      sessionsOf.set(req, session);
+      stateOf(res).session = session;
       return sessionPrincipal(session);
     });
   }
@@ -130,29 +139,33 @@ export function createAuthenticator(deps: {
   return {
     authenticate,
     withSession,
-    sessionOf: (req) => sessionsOf.get(req) ?? null,
+    sessionOf(res) {
+      const { session } = stateOf(res);
+      return session ? sessions.view(session) : null;
+    },
     forget() {
       forgotten += 1;
       knownKeys.clear();
       sessions.forget();
       tokens.forget();
     },
-    middleware: function authenticateRequest(req, res, next) {
-      return andThen(authenticate(req.headers.authorization), (principal) => {
-        stateOf(res).principal = principal;
-        next();
-      });
+    stage: {
+      name: 'authentication',
+      applies: isApi,
+      run(req, res) {
+        return andThen(authenticate(req.headers.authorization), (principal) => { stateOf(res).principal = principal; });
+      },
     },
-    sessionMiddleware: function authenticateSession(req, res, next) {
-      // Whatever this route answers now depends on the cookie too, a 401 or 403 included.
-      res.setHeader('Vary', deps.vary);
-      const bearer = stateOf(res).principal;
-      return andThen(withSession(req, bearer), (principal) => {
-        stateOf(res).principal = principal;
-        // A bearer caller's writes were counted per credential before; a session's are counted now.
-        if (principal === null || principal === bearer) return next();
-        return andThen(deps.countSessionWrite(req, res, principal), () => next());
-      });
+    sessionStage: {
+      run(req, res, bearer) {
+        // Whatever this route answers now depends on the cookie too, a 401 or 403 included.
+        res.setHeader('Vary', deps.vary);
+        return andThen(withSession(req, res, bearer), (principal) => {
+          // A bearer caller's writes were counted per credential before; a session's are counted now.
+          if (principal === null || principal === bearer) return principal;
+          return andThen(deps.countSessionWrite(req, res, principal), () => principal);
+        });
+      },
     },
   };
 }

@@ -1,10 +1,7 @@
-import express, { Router } from 'express';
-import type { Request, RequestHandler } from 'express';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse } from 'content-type';
 import type { IssuedTokens, TokenService } from '../../domain/token-families';
-import { MAX_BODY_BYTES } from '../body';
-import { methodNotAllowed } from '../routes/method-not-allowed';
+import type { RouteRecord } from '../pipeline/route';
 import { sendUncached } from './json';
 
 /** RFC 6749 §5.2 error codes this server answers with. */
@@ -26,7 +23,7 @@ export function tokenAnswer(res: ServerResponse, issued: IssuedTokens): void {
  * The parameters of an `application/x-www-form-urlencoded` body (RFC 6749 §3.2, RFC 7009 §2.1);
  * invalid_request for another type or a parameter sent twice (RFC 6749 §3.2 forbids repeats).
  */
-function formOf(req: Request): Map<string, string> {
+function formOf(req: IncomingMessage): Map<string, string> {
   let type: string;
   try {
     type = parse(req.headers['content-type'] ?? '').type;
@@ -34,7 +31,7 @@ function formOf(req: Request): Map<string, string> {
     type = '';
   }
   if (type !== 'application/x-www-form-urlencoded') throw new OAuthError('invalid_request', 'The body must be application/x-www-form-urlencoded.');
-  const raw: unknown = req.body;
+  const raw: unknown = (req as IncomingMessage & { body?: unknown }).body;
   const params = new URLSearchParams(Buffer.isBuffer(raw) ? raw.toString('utf8') : '');
   const form = new Map<string, string>();
   for (const [name, value] of params) {
@@ -44,38 +41,46 @@ function formOf(req: Request): Map<string, string> {
   return form;
 }
 
-/** Answers an OAuthError as RFC 6749 §5.2 JSON; anything else goes on to the problem answer. */
-const oauthErrors = function answerOAuthError(err, _req, res, next) {
-  if (!(err instanceof OAuthError)) return next(err);
-  sendUncached(res, 400, { error: err.error, error_description: err.message });
-} satisfies express.ErrorRequestHandler;
+/** A handler whose OAuthErrors are answered as RFC 6749 §5.2 JSON; anything else goes on to the problem answer. */
+function answeringOAuthErrors(handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>): RouteRecord['handle'] {
+  return async function oauthEndpoint(req, res) {
+    try {
+      await handle(req, res);
+    } catch (err) {
+      if (!(err instanceof OAuthError)) throw err;
+      sendUncached(res, 400, { error: err.error, error_description: err.message });
+    }
+  };
+}
 
 /** `POST /oauth/token` (refresh, RFC 6749 §6) and `POST /oauth/revoke` (RFC 7009), as OAuth client libraries call them. */
-export function createOAuthRouter(deps: { tokens: TokenService }): Router {
-  const router = Router();
-  const rawBody: RequestHandler = express.raw({ type: () => true, limit: MAX_BODY_BYTES });
-  router.route('/oauth/token').post(rawBody, async function refreshTokens(req, res) {
-    const form = formOf(req);
-    const grant = form.get('grant_type');
-    if (grant === undefined) throw new OAuthError('invalid_request', 'grant_type is missing.');
-    // RFC 9700 §2.4: the password grant must not be used; sign in at POST /api/tokens.
-    if (grant !== 'refresh_token') throw new OAuthError('unsupported_grant_type', 'Only grant_type=refresh_token is supported here; sign in with POST /api/tokens.');
-    const presented = form.get('refresh_token');
-    if (!presented) throw new OAuthError('invalid_request', 'refresh_token is missing.');
-    const issued = await deps.tokens.refresh(presented);
-    if (!issued) throw new OAuthError('invalid_grant', 'The refresh token is not valid: unknown, expired, revoked, or already used.');
-    tokenAnswer(res, issued);
-  }).all(methodNotAllowed('POST'));
-
-  router.route('/oauth/revoke').post(rawBody, async function revokeToken(req, res) {
-    const form = formOf(req);
-    const token = form.get('token');
-    if (!token) throw new OAuthError('invalid_request', 'token is missing.');
-    // RFC 7009 §2.2: an unknown or already invalid token is no error (200); token_type_hint is only a hint.
-    await deps.tokens.revoke(token);
-    res.writeHead(200, ['Cache-Control', 'no-store', 'Content-Length', '0']).end();
-  }).all(methodNotAllowed('POST'));
-
-  router.use(oauthErrors);
-  return router;
+export function oauthRoutes(deps: { tokens: TokenService }): RouteRecord[] {
+  return [
+    {
+      method: 'POST', path: '/oauth/token', caller: 'anyone', body: true,
+      handle: answeringOAuthErrors(async function refreshTokens(req, res) {
+        const form = formOf(req);
+        const grant = form.get('grant_type');
+        if (grant === undefined) throw new OAuthError('invalid_request', 'grant_type is missing.');
+        // RFC 9700 §2.4: the password grant must not be used; sign in at POST /api/tokens.
+        if (grant !== 'refresh_token') throw new OAuthError('unsupported_grant_type', 'Only grant_type=refresh_token is supported here; sign in with POST /api/tokens.');
+        const presented = form.get('refresh_token');
+        if (!presented) throw new OAuthError('invalid_request', 'refresh_token is missing.');
+        const issued = await deps.tokens.refresh(presented);
+        if (!issued) throw new OAuthError('invalid_grant', 'The refresh token is not valid: unknown, expired, revoked, or already used.');
+        tokenAnswer(res, issued);
+      }),
+    },
+    {
+      method: 'POST', path: '/oauth/revoke', caller: 'anyone', body: true,
+      handle: answeringOAuthErrors(async function revokeToken(req, res) {
+        const form = formOf(req);
+        const token = form.get('token');
+        if (!token) throw new OAuthError('invalid_request', 'token is missing.');
+        // RFC 7009 §2.2: an unknown or already invalid token is no error (200); token_type_hint is only a hint.
+        await deps.tokens.revoke(token);
+        res.writeHead(200, ['Cache-Control', 'no-store', 'Content-Length', '0']).end();
+      }),
+    },
+  ];
 }

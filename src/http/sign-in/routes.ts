@@ -1,5 +1,4 @@
-import express, { Router } from 'express';
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import type { ShapeContext } from '../../../representations/context';
 import type { Registry } from '../../../representations/registry';
 import { OTHER_SCHEMAS } from '../../../representations/registry';
@@ -8,13 +7,11 @@ import type { LiveSession, SessionLifetimes, SessionService } from '../../domain
 import type { TokenService } from '../../domain/token-families';
 import type { User } from '../../domain/types';
 import type { UserService } from '../../domain/users';
-import { MAX_BODY_BYTES, readBody } from '../body';
+import { readBody } from '../body';
 import { HttpError } from '../problems';
-import { createNegotiation } from '../negotiation/middleware';
 import { prepareComputed } from '../respond';
 import type { AnswerOptions } from '../respond';
-import { requireKey, requirePrincipal } from '../state';
-import { methodNotAllowed } from '../routes/method-not-allowed';
+import type { RouteRecord } from '../pipeline/route';
 import type { SignInLimits } from './attempts';
 import type { Authenticator } from './authenticate';
 import { CLEARED_SESSION_COOKIE, sessionCookie } from './cookies';
@@ -45,17 +42,16 @@ function sessionBody(session: LiveSession, user: User) {
 }
 
 /** Accounts, the web session and the mobile sign-in: `/api/accounts`, `/api/session`, `/api/tokens`, `/api/me/password`. */
-export function createSignInRouter(deps: SignInRouteDeps): Router {
+export function signInRoutes(deps: SignInRouteDeps): RouteRecord[] {
   const { accounts, sessions, auth, csrf, limits } = deps;
   const me = deps.registry.resource('me');
-  const negotiateMe = createNegotiation(me.offers);
-  const rawBody = express.raw({ type: () => true, limit: MAX_BODY_BYTES });
   const json = (schema: string) => ({ 'application/json': { kind: 'json' as const, validate: deps.registry.validator(schema) } });
   const credentialsBody = json(OTHER_SCHEMAS.credentials);
-  const router = Router();
+  const accountBody = json(OTHER_SCHEMAS.accountCreate);
+  const passwordBody = json(OTHER_SCHEMAS.passwordChange);
 
   /** Checks an e-mail and password under the failed-sign-in limits; the user's id, or the 401. */
-  async function signIn(req: Request): Promise<string> {
+  async function signIn(req: IncomingMessage): Promise<string> {
     const { body } = readBody(req, credentialsBody);
     const email = body.email as string;
     const attempt = await limits.attempt(email, req);
@@ -65,70 +61,64 @@ export function createSignInRouter(deps: SignInRouteDeps): Router {
     return userId;
   }
 
-  router
-    .route('/api/accounts')
-    .post(function checkSignUpOrigin(req, _res, next) {
-      csrf.checkOrigin(req);
-      next();
-    }, rawBody, async function createAccount(req, res) {
-      const type = negotiateMe(req, null);
-      const { body } = readBody(req, json(OTHER_SCHEMAS.accountCreate));
-      const user = await accounts.register({ email: body.email as string, password: body.password as string, name: body.name as string });
-      const answer = prepareComputed({ type, body: me.get(type).shape({ user, teams: [], keyKind: 'user' }, deps.ctx()), path: '/api/me', offers: me.offers }, deps.answerOptions);
-      const headers = answer.ok.map((v, i) => (answer.ok[i - 1] === 'Cache-Control' ? 'no-store' : v));
-      res.writeHead(201, [...headers, 'Location', '/api/me']).end(answer.body);
-    })
-    .all(methodNotAllowed('POST'));
-
-  router
-    .route('/api/session')
-    .get(auth.sessionMiddleware, async function getSession(req, res) {
-      const session = auth.sessionOf(req);
-      if (!session) throw noSession();
-      const user = await deps.users.get(session.userId);
-      sendUncached(res, 200, sessionBody(session, user));
-    })
-    .post(function checkSignInOrigin(req, _res, next) {
-      csrf.checkOrigin(req);
-      next();
-    }, rawBody, async function startSession(req, res) {
-      // A new id on every sign-in; a cookie the client sent is never adopted (OWASP: session fixation).
-      const userId = await signIn(req);
-      const { id, session } = await sessions.start(userId);
-      const user = await deps.users.get(userId);
-      sendUncached(res, 201, sessionBody(session, user), ['Set-Cookie', sessionCookie(id, Math.floor(deps.lifetimes.absoluteMs / 1000)), 'Location', '/api/session']);
-    })
-    .delete(auth.sessionMiddleware, async function endSession(req, res) {
-      const session = auth.sessionOf(req);
-      if (!session) throw noSession();
-      await sessions.end(session.hash);
-      // W3C Clear-Site-Data: the browser drops what it kept for this origin, the cookie included.
-      res.writeHead(204, ['Set-Cookie', CLEARED_SESSION_COOKIE, 'Clear-Site-Data', '"cookies", "storage"', 'Cache-Control', 'no-store']).end();
-    })
-    .all(methodNotAllowed('GET, HEAD, POST, DELETE'));
-
-  router
-    .route('/api/tokens')
-    .post(rawBody, async function issueTokens(req, res) {
-      const userId = await signIn(req);
-      tokenAnswer(res, await deps.tokens.issue(userId));
-    })
-    .all(methodNotAllowed('POST'));
-
-  router
-    .route('/api/me/password')
-    .post(auth.sessionMiddleware, requireKey, rawBody, async function changePassword(req, res) {
-      const principal = requirePrincipal(res);
-      const { body } = readBody(req, json(OTHER_SCHEMAS.passwordChange));
-      await accounts.changePassword(principal.userId, body.currentPassword as string, body.newPassword as string);
-      // Every session and token of the user was revoked in the store; none may linger in this process's memory.
-      auth.forget();
-      const headers = principal.via === 'session' ? ['Set-Cookie', CLEARED_SESSION_COOKIE] : [];
-      res.writeHead(204, [...headers, 'Cache-Control', 'no-store']).end();
-    })
-    .all(methodNotAllowed('POST'));
-
-  return router;
+  return [
+    {
+      method: 'POST', path: '/api/accounts', caller: 'anyone', guard: csrf.checkOrigin, offers: me, body: true,
+      async handle(req, res, { type }) {
+        const { body } = readBody(req, accountBody);
+        const user = await accounts.register({ email: body.email as string, password: body.password as string, name: body.name as string });
+        const answer = prepareComputed({ type, body: me.get(type).shape({ user, teams: [], keyKind: 'user' }, deps.ctx()), path: '/api/me', offers: me.offers }, deps.answerOptions);
+        const headers = answer.ok.map((v, i) => (answer.ok[i - 1] === 'Cache-Control' ? 'no-store' : v));
+        res.writeHead(201, [...headers, 'Location', '/api/me']).end(answer.body);
+      },
+    },
+    {
+      method: 'GET', path: '/api/session', caller: 'anyone', session: true,
+      async handle(req, res) {
+        const session = auth.sessionOf(res);
+        if (!session) throw noSession();
+        const user = await deps.users.get(session.userId);
+        sendUncached(res, 200, sessionBody(session, user));
+      },
+    },
+    {
+      method: 'POST', path: '/api/session', caller: 'anyone', guard: csrf.checkOrigin, body: true,
+      async handle(req, res) {
+        // A new id on every sign-in; a cookie the client sent is never adopted (OWASP: session fixation).
+        const userId = await signIn(req);
+        const { id, session } = await sessions.start(userId);
+        const user = await deps.users.get(userId);
+        sendUncached(res, 201, sessionBody(session, user), ['Set-Cookie', sessionCookie(id, Math.floor(deps.lifetimes.absoluteMs / 1000)), 'Location', '/api/session']);
+      },
+    },
+    {
+      method: 'DELETE', path: '/api/session', caller: 'anyone', session: true,
+      async handle(req, res) {
+        const session = auth.sessionOf(res);
+        if (!session) throw noSession();
+        await sessions.end(session.hash);
+        // W3C Clear-Site-Data: the browser drops what it kept for this origin, the cookie included.
+        res.writeHead(204, ['Set-Cookie', CLEARED_SESSION_COOKIE, 'Clear-Site-Data', '"cookies", "storage"', 'Cache-Control', 'no-store']).end();
+      },
+    },
+    {
+      method: 'POST', path: '/api/tokens', caller: 'anyone', body: true,
+      async handle(req, res) {
+        tokenAnswer(res, await deps.tokens.issue(await signIn(req)));
+      },
+    },
+    {
+      method: 'POST', path: '/api/me/password', caller: 'signed-in', session: true, body: true,
+      async handle(req, res, { principal }) {
+        const { body } = readBody(req, passwordBody);
+        await accounts.changePassword(principal!.userId, body.currentPassword as string, body.newPassword as string);
+        // Every session and token of the user was revoked in the store; none may linger in this process's memory.
+        auth.forget();
+        const headers = principal!.via === 'session' ? ['Set-Cookie', CLEARED_SESSION_COOKIE] : [];
+        res.writeHead(204, [...headers, 'Cache-Control', 'no-store']).end();
+      },
+    },
+  ];
 }
 
 function noSession(): HttpError {

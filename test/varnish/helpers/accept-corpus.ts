@@ -1,5 +1,5 @@
-import { FULL, PARTNER_V3, SUMMARY } from '../../../representations/media-types';
 import type { VendorType } from '../../../representations/media-types';
+import { edgeOffersFromRegistry } from '../../../src/cli/edge-vcl';
 import { defaultRepresentation } from '../../../src/http/negotiation/default-representation';
 import { negotiate } from '../../../src/http/negotiation/negotiate';
 import { prng } from '../../../src/domain/seed';
@@ -15,9 +15,29 @@ export interface AcceptCase {
 /** The token the VCL puts in Accept when nothing is acceptable, so every 406 shares one key. */
 export const UNACCEPTABLE = 'application/x-facet-unacceptable';
 
-const S = SUMMARY;
-const F = FULL;
-const P = PARTNER_V3;
+/** The registry as the VCL is generated from it (src/cli/edge-vcl.ts): the link card's offers and defaults. */
+export const EDGE = edgeOffersFromRegistry();
+
+/** The link card's representations, in registry order. */
+export const OFFERS: readonly VendorType[] = EDGE.offers;
+
+const platformsFor = (type: VendorType) => [...EDGE.platforms].filter(([, t]) => t === type).map(([p]) => p);
+/** A platform no default names: generic ranges mean the fallback for it. */
+const UNKNOWN_PLATFORM = 'desktop';
+if (EDGE.platforms.has(UNKNOWN_PLATFORM)) throw new Error(`the corpus takes "${UNKNOWN_PLATFORM}" for a platform without a default`);
+
+// Roles the hand-written corners need, found in the registry: F what generic ranges mean without
+// a platform, S a platform's other default (its platforms S1 and S2), P an offer that is nobody's
+// default (asked for by name only, as partner.v3), W a platform whose default is F.
+const F = EDGE.fallback;
+const S = OFFERS.find((t) => t !== F && platformsFor(t).length > 0);
+const P = OFFERS.find((t) => t !== F && platformsFor(t).length === 0);
+if (!S || !P) throw new Error('the Accept corpus needs a platform default besides the fallback and an offer that is no default');
+const [S1, S2 = S1] = platformsFor(S) as [string, string?];
+const W = platformsFor(F)[0] ?? UNKNOWN_PLATFORM;
+const capitalised = (s: string) => s.replace(/^./, (c) => c.toUpperCase());
+const mixedCase = (s: string) => s.replace(/^(.)(.*)$/, (_m, first: string, rest: string) => first.toLowerCase() + rest.toUpperCase());
+const titleCase = (t: string) => t.replace(/\b\w/g, (c) => c.toUpperCase());
 const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8';
 
 /** What the service chooses for an anonymous request: a vendor type, or UNACCEPTABLE for a 406. */
@@ -30,29 +50,29 @@ export function serviceChoice(c: AcceptCase, offers: readonly VendorType[]): Ven
 
 const hand = (accept: string | string[] | undefined, platform?: string): AcceptCase => ({ accept, platform });
 
-/** Tricky cases, one per rule or corner of DESIGN.md "Negotiation rules" and of RFC 9110 §12.5.1. */
+/** Tricky cases, one per rule or corner of DESIGN.md "Negotiation rules" and of RFC 9110 §12.5.1, then every offer by name. */
 export const HAND_WRITTEN: AcceptCase[] = [
-  hand(undefined), hand(undefined, 'ios'), hand(undefined, 'android'), hand(undefined, 'web'),
-  hand(undefined, 'IOS'), hand(undefined, 'windows'), hand(undefined, ''), hand(''), hand('', 'android'),
-  hand('*/*', 'ios'), hand('application/*', 'android'), hand('application/json', 'iOS'), hand('application/*+json', 'web'),
-  hand('APPLICATION/VND.EXAMPLE.SUMMARY+JSON'), hand(`${S};charset=utf-8`), hand(`${S};CHARSET=UTF-8 ; q=0.5`),
-  hand(`${S};version=2`), hand(`${S};version=2, ${F};q=0.1`), hand(`${S};q=0`), hand(`${S};q=0, */*`, 'ios'),
-  hand(`${S};q=0, */*`), hand(`${F};q=0, */*`), hand(`${F};q=0, */*`, 'android'), hand(P),
+  hand(undefined), hand(undefined, S1), hand(undefined, S2), hand(undefined, W),
+  hand(undefined, S1.toUpperCase()), hand(undefined, 'windows'), hand(undefined, ''), hand(''), hand('', S2),
+  hand('*/*', S1), hand('application/*', S2), hand('application/json', mixedCase(S1)), hand('application/*+json', W),
+  hand(S.toUpperCase()), hand(`${S};charset=utf-8`), hand(`${S};CHARSET=UTF-8 ; q=0.5`),
+  hand(`${S};version=2`), hand(`${S};version=2, ${F};q=0.1`), hand(`${S};q=0`), hand(`${S};q=0, */*`, S1),
+  hand(`${S};q=0, */*`), hand(`${F};q=0, */*`), hand(`${F};q=0, */*`, S2), hand(P),
   hand(`${P};q=0.5, */*;q=0.6`), hand(`${P};q=0.6, */*;q=0.6`), hand(`*/*;q=0.6, ${P};q=0.6`),
   hand(`${S};q=0.5, ${F};q=0.5`), hand(`${F};q=0.5, ${S};q=0.5`), hand(`${S}, ${F}, ${S}`), hand(`${F}, ${S}, ${F}`),
   hand(`${S};q=1.000, ${F};q=0.999`), hand(`${S};q=1.0001, ${F};q=0.1`), hand(`${S};q=2, */*;q=0.1`),
   hand(`${S};q=0.5x, ${F};q=0.2`), hand(`${S};q= 0.5, ${F};q=0.4`), hand(`${S} ; q = 0.5, ${F};q=0.6`),
   hand(`${S};q=0.5;level=1, ${F};q=0.4`), hand(`${S};level=1;q=0.5, ${F};q=0.4`), hand('text/html'),
-  hand(BROWSER), hand(BROWSER, 'ios'), hand('text/*, image/*'), hand('application/json;q=0, */*'),
+  hand(BROWSER), hand(BROWSER, S1), hand('text/*, image/*'), hand('application/json;q=0, */*'),
   hand(`application/json;q=0.2, */*;q=0.9, ${F};q=0.5`), hand(`application/json;q=0.9, */*;q=0.2, ${S};q=0.5`),
-  hand(`application/json;q=0.9, */*;q=0.2, ${S};q=0.5`, 'ios'), hand(`application/*;q=0.3, application/*+json;q=0.1, ${P};q=0.2`),
+  hand(`application/json;q=0.9, */*;q=0.2, ${S};q=0.5`, S1), hand(`application/*;q=0.3, application/*+json;q=0.1, ${P};q=0.2`),
   hand('application/json;charset=utf-8'), hand('application/json;foo=bar'), hand('*/*;q=0'), hand(','), hand(' , ,'),
-  hand([`${S};q=0.2`, `${F};q=0.3`]), hand([`${P}`, '*/*;q=0.1'], 'android'), hand(`${F},\t${S};q=0.9`),
+  hand([`${S};q=0.2`, `${F};q=0.3`]), hand([`${P}`, '*/*;q=0.1'], S2), hand(`${F},\t${S};q=0.9`),
   hand(`${S};q=0., ${F};q=0.001`), hand(`${S};q=0.0001, */*;q=0.5`), hand(`${P};charset=utf-8;q=0.9, ${F};q=0.9`),
   hand(`${S};;q=0.5, ${F};q=0.4`), hand(`${S};q, ${F};q=0.4`), hand(`${S};=x, ${F}`),
   hand(`${S};charset=utf-8;charset=latin1;q=0.3, ${F};q=0.2`), hand(`${S};q=0.3;q=0.9, ${F};q=0.5`),
-  hand(`${S};Q=0.9, ${F};q=0.5`), hand(`${S}x`), hand('application/vnd.example.*'), hand(`${S};q=0, application/json`, 'ios'),
-  hand('application/json, text/plain, */*', 'android'), hand(`a/b, c/d, e/f, g/h, i/j, k/l, m/n, ${S}`),
+  hand(`${S};Q=0.9, ${F};q=0.5`), hand(`${S}x`), hand('application/vnd.example.*'), hand(`${S};q=0, application/json`, S1),
+  hand('application/json, text/plain, */*', S2), hand(`a/b, c/d, e/f, g/h, i/j, k/l, m/n, ${S}`),
   hand(`${S};q=0.5,`), hand(`${S};q=0.50, ${F};q=0.5`), hand(`${F};q=0.05, ${S};q=0.5`),
   hand('*/*', '__proto__'), hand(undefined, 'constructor'),
   // Beyond what the VCL reads: handed to the service, which must still answer correctly.
@@ -61,15 +81,16 @@ export const HAND_WRITTEN: AcceptCase[] = [
   { accept: `${S};q="0.5", ${F};q=0.4`, platform: undefined, beyondVcl: 'quoted string' },
   { accept: `${S};foo="a,b", ${F}`, platform: undefined, beyondVcl: 'quoted string' },
   { accept: `${S};q=0.5;1=x, ${F};q=0.1`, platform: undefined, beyondVcl: 'numeric parameter name' },
+  ...OFFERS.flatMap((t) => [hand(t), hand(`${t};q=0.5, */*;q=0.4`, S1)]),
 ];
 
-const TYPES = [S, F, P, S.toUpperCase(), 'Application/Vnd.Example.Full+Json', '*/*', 'application/*', 'application/json',
+const TYPES = [...OFFERS, S.toUpperCase(), titleCase(F), '*/*', 'application/*', 'application/json',
   'application/*+json', 'APPLICATION/JSON', 'text/html', 'application/xml', 'text/*', 'image/webp', 'application/problem+json'];
 const PARAMS = ['', '', '', ';charset=utf-8', '; charset=UTF-8', ';version=3', ';level=1'];
 const WEIGHTS = ['', '', ';q=1', ';q=0', ';q=0.5', ';q=0.9', ';q=0.1', ';q=0.001', ';q=1.000', ';q=0.', ';q=0.50',
   ';q=2', ';q=0.1234', ';Q=0.7', '; q = 0.3', ';q=0.5;ext=1'];
 const SEPARATORS = [', ', ',', ' , ', ',\t'];
-const PLATFORMS = [undefined, undefined, 'ios', 'android', 'web', 'iOS', 'ANDROID', 'desktop', '', 'Web'];
+const PLATFORMS = [undefined, undefined, ...EDGE.platforms.keys(), mixedCase(S1), S2.toUpperCase(), UNKNOWN_PLATFORM, '', capitalised(W)];
 
 /** `count` reproducible random Accept/X-Client-Platform combinations, each within what the VCL reads. */
 export function generatedCases(count: number, seed = 9110): AcceptCase[] {
@@ -84,24 +105,29 @@ export function generatedCases(count: number, seed = 9110): AcceptCase[] {
 }
 
 
-const NAMED = (t: string) => [t, t.toUpperCase(), t.replace(/\b\w/g, (c) => c.toUpperCase()), `${t};q=1`, `${t}; q=1.0`,
+const NAMED = (t: string) => [t, t.toUpperCase(), titleCase(t), `${t};q=1`, `${t}; q=1.0`,
   `${t};q=0.9`, `${t};charset=utf-8`, `${t} ; charset=UTF-8`, `${t};q=0.75;ext=1`];
 
 /**
  * At least 30 spellings (Accept plus X-Client-Platform) that each mean `type` for an anonymous
- * client: the named type in several forms, mixed with other ranges, and (for the platform
- * defaults) the generic ranges real clients send.
+ * client: the named type in several forms, mixed with other offers and ranges, and (for a
+ * default) the generic ranges real clients send with the platforms it is the default of.
  */
 export function spellingsOf(type: VendorType): AcceptCase[] {
-  const [a, b] = [S, F, P].filter((t) => t !== type) as [string, string];
+  const others = OFFERS.filter((t) => t !== type);
+  const [a, b] = [others[0] ?? 'text/plain', others[1] ?? others[0] ?? 'text/csv'];
   const mixed = [`${type}, ${a};q=0.5`, `${b};q=0.4, ${type}`, `${type}, */*;q=0.1`, `text/html;q=0.9, ${type}`,
     `${type};q=0.8, ${a};q=0.7, ${b};q=0.1`, `${type},${b};q=0.9`, `image/webp, ${type};q=0.2`];
-  const platforms = type === P ? [undefined, 'ios', 'web'] : type === S ? [undefined, 'android'] : [undefined, 'web'];
+  // Named, the type wins whatever the platform: with none, and with one of each other default.
+  const elsewhere = [...new Set([F, ...EDGE.platforms.values()])].filter((t) => t !== type)
+    .map((t) => (t === F ? UNKNOWN_PLATFORM : platformsFor(t)[0]));
+  const platforms = [undefined, ...elsewhere];
   const cases: AcceptCase[] = [...NAMED(type), ...mixed].flatMap((accept) => platforms.map((platform) => ({ accept, platform })));
-  if (type !== P) {
+  const own = type === F ? [...platformsFor(F), UNKNOWN_PLATFORM] : platformsFor(type);
+  if (own.length > 0) {
     const generic = [undefined, '*/*', 'application/json', 'application/*', 'application/*+json', 'application/json, text/plain, */*',
       BROWSER, 'application/json;charset=utf-8', '*/*;q=0.8', 'Application/JSON'];
-    const platform = type === S ? ['ios', 'Android'] : ['web', 'desktop'];
+    const platform = [own[0] as string, capitalised(own[1] ?? own[0] as string)];
     for (const accept of generic) for (const p of platform) cases.push({ accept, platform: p });
   }
   return cases;

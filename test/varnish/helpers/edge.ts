@@ -14,7 +14,7 @@ export interface Instance {
   process: ServiceProcess;
 }
 
-/** Facet instances behind two varnishd: `cached` runs the shipped VCL, `plain` the same without normalisation. */
+/** Facet instances behind two varnishd on default parameters: `cached` runs the shipped VCL, `plain` the same without normalisation. */
 export interface Edge {
   instances: Instance[];
   cached: Varnish;

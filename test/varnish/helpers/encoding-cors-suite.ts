@@ -9,7 +9,7 @@ import type { AcceptEncoding } from './encoding-corpus';
 import { expectBody, expectRepresentation } from './expect';
 import { send } from './http';
 import type { Headers, Reply } from './http';
-import { counter, waitFor } from './processes';
+import { counter, objectsStored, waitFor } from './processes';
 import type { Varnish } from './processes';
 
 const USER = `Bearer ${DEMO_KEYS.user}`;
@@ -45,7 +45,7 @@ export function describeEncodingAndCors(edge: () => Edge): void {
       expect(compressible).toBe(type === FULL);
       for (const v of ['cached', 'plain'] as const) {
         const varnish = edge()[v];
-        const before = await counter(varnish.workDir, 'MAIN.n_object');
+        const before = await objectsStored(varnish.workDir);
         const seen = new Set<Coding>();
         const wrong: string[] = [];
         let hits = 0;
@@ -67,19 +67,22 @@ export function describeEncodingAndCors(edge: () => Edge): void {
           seen.add(coding);
         }
         expect(seen.size).toBe(3);
-        // Clients that send no coding never get a compressed body, even with br and gzip stored.
+        // Clients that send no coding never get a compressed body, even with br and gzip stored;
+        // through the shipped VCL they get the identity object with the identity ETag.
         for (const ae of [undefined, '', 'identity', 'gzip;q=0, br;q=0']) {
           const res = await via(varnish, url, { Accept: type, 'Accept-Encoding': ae });
-          expect([res.headers['content-encoding'], res.headers.etag]).toEqual([undefined, identity.headers.etag]);
+          expect(res.headers['content-encoding']).toBeUndefined();
           expect(expectRepresentation(res, type, 'link')).toEqual(json);
-          if (v === 'cached') expect(res.headers['x-cache']).toBe('HIT');
+          if (v === 'cached') expect([res.headers.etag, res.headers['x-cache']]).toEqual([identity.headers.etag, 'HIT']);
+          else if (res.headers.etag !== identity.headers.etag) wrong.push(`${JSON.stringify(ae)} got identity ${res.headers.etag}`);
         }
-        const objects = (await counter(varnish.workDir, 'MAIN.n_object')) - before;
+        const objects = (await objectsStored(varnish.workDir)) - before;
         if (v === 'cached') expect([objects, wrong]).toEqual([3, []]);
-        // A plain cache compares only the first header line of a Vary'd header: it may answer a
-        // client sending two Accept-Encoding lines with another spelling's object.
+        // Without the normalisation blocks Varnish's own gzip handling (http_gzip_support=on, the
+        // default) asks for gzip, ignores Vary: Accept-Encoding and gunzips with a weakened ETag:
+        // no client gets br, and a client without gzip gets W/"…-gz".
         lines.push(`  ${type} through ${v === 'cached' ? 'the shipped VCL   ' : 'a plain Vary cache'}: ${hits}/${ENCODING_SPELLINGS.length} hits, ` +
-          `${objects} objects stored, ${wrong.length} answers in another coding than the service's${wrong.length ? ` (${wrong.join('; ')})` : ''}`);
+          `${objects} objects stored, ${wrong.length} answers in another coding or ETag than the service's${wrong.length ? ` (${wrong.join('; ')})` : ''}`);
       }
     }
     process.stdout.write(`\nVarnish over ${ENCODING_SPELLINGS.length} Accept-Encoding spellings of one card:\n${lines.join('\n')}\n`);
@@ -88,7 +91,7 @@ export function describeEncodingAndCors(edge: () => Edge): void {
   it('chooses in VCL the coding chooseEncoding picks for 200 generated Accept-Encoding headers, storing at most 3 objects', async () => {
     const url = '/api/links/demo11';
     const varnish = edge().cached;
-    const before = await counter(varnish.workDir, 'MAIN.n_object');
+    const before = await objectsStored(varnish.workDir);
     const mismatches: string[] = [];
     const seen = new Set<string>();
     for (const ae of generatedEncodings(200)) {
@@ -102,7 +105,7 @@ export function describeEncodingAndCors(edge: () => Edge): void {
     }
     expect(mismatches).toEqual([]);
     expect([...seen].sort()).toEqual(['br', 'gzip', 'identity']);
-    expect((await counter(varnish.workDir, 'MAIN.n_object')) - before).toBe(3);
+    expect((await objectsStored(varnish.workDir)) - before).toBe(3);
   }, 60_000);
 
   it('answers identity to an Accept-Encoding with bytes beyond ASCII, which the VCL does not try to read', async () => {
@@ -173,32 +176,38 @@ export function describeEncodingAndCors(edge: () => Edge): void {
     const lines: string[] = [];
     for (const v of ['cached', 'plain'] as const) {
       const varnish = edge()[v];
-      const before = await counter(varnish.workDir, 'MAIN.n_object');
+      const before = await objectsStored(varnish.workDir);
       let hits = 0;
       let requests = 0;
       const bled: string[] = [];
+      let recoded = 0;
       for (const round of [1, 2]) {
         for (const origin of round === 1 ? origins : [...origins].reverse()) {
           for (const ae of encodings) {
             const res = await via(varnish, url, { Accept: FULL, 'Accept-Encoding': ae, Origin: origin });
             const what = `Origin ${JSON.stringify(origin)}, Accept-Encoding ${JSON.stringify(ae)} through ${v}`;
             expectRepresentation(decoded(res), FULL, 'link');
-            expect([what, res.headers['content-encoding'] ?? 'identity']).toEqual([what, serviceCoding(ae)]);
+            const coding = res.headers['content-encoding'] ?? 'identity';
             const granted = origin === APP_ORIGIN;
             const grant = [res.headers['access-control-allow-origin'], res.headers['access-control-expose-headers']];
-            if (v === 'cached') expect([what, ...grant]).toEqual([what, granted ? APP_ORIGIN : undefined, granted ? CORS_EXPOSED_HEADERS : undefined]);
-            else if (grant[0] !== (granted ? APP_ORIGIN : undefined)) bled.push(`${JSON.stringify(origin)} got ${String(grant[0])}`);
+            if (v === 'cached') {
+              expect([what, coding]).toEqual([what, serviceCoding(ae)]);
+              expect([what, ...grant]).toEqual([what, granted ? APP_ORIGIN : undefined, granted ? CORS_EXPOSED_HEADERS : undefined]);
+            } else {
+              if (grant[0] !== (granted ? APP_ORIGIN : undefined)) bled.push(`${JSON.stringify(origin)} got ${String(grant[0])}`);
+              if (coding !== serviceCoding(ae)) recoded += 1;
+            }
             requests += 1;
             if (res.headers['x-cache'] === 'HIT') hits += 1;
           }
         }
       }
-      const objects = (await counter(varnish.workDir, 'MAIN.n_object')) - before;
+      const objects = (await objectsStored(varnish.workDir)) - before;
       // With the VCL: (1 allowed origin + 1) x 3 codings.
       if (v === 'cached') expect(objects).toBe(6);
       // A plain cache keys on the first Origin line only: two lines, the allowed one first, get its grant.
       lines.push(`  through ${v === 'cached' ? 'the shipped VCL   ' : 'a plain Vary cache'}: ${hits}/${requests} hits, ${objects} objects stored, ` +
-        `${bled.length} grants differing from the service's${bled.length ? ` (${[...new Set(bled)].join('; ')})` : ''}`);
+        `${bled.length} grants differing from the service's${bled.length ? ` (${[...new Set(bled)].join('; ')})` : ''}, ${recoded} in another coding`);
     }
     process.stdout.write(`\nVarnish over ${origins.length} Origin values x ${encodings.length} Accept-Encoding values, twice, of one card:\n${lines.join('\n')}\n`);
   }, 60_000);
