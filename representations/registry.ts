@@ -6,6 +6,7 @@ import { PARTNER_V3 } from './media-types';
 import { fingerprintSources } from './source-fingerprint';
 import type { VendorType } from './media-types';
 import { OTHER_SCHEMA_FILES } from './schema-files';
+import { sparseSchemaFiles } from './sparse';
 import { schemaFieldPaths } from './fields';
 import type { RefResolver } from './fields';
 import type { RepresentationDefinition, ResourceDefinition } from './definition';
@@ -34,9 +35,19 @@ export const DEFINITIONS = {
   dashboard,
 };
 
-/** Every JSON Schema file, keyed by its path under representations/ (the path openapi.yaml uses). */
+/** Whether a representation takes `?fields=`: a frozen contract (partner.v3) is answered whole or not at all. */
+export const takesFields = (def: { type: VendorType }): boolean => def.type !== PARTNER_V3;
+
+const REPRESENTATION_DEFINITIONS: readonly RepresentationDefinition<never, unknown>[] = Object.values(DEFINITIONS).flat();
+const REPRESENTATION_FILES: Record<string, object> = Object.fromEntries(REPRESENTATION_DEFINITIONS.map((d) => [d.schema, d.document]));
+
+/**
+ * Every JSON Schema file, keyed by its path under representations/ (the path openapi.yaml uses):
+ * the representations', the sparse schema of each that takes `?fields=` (derived: sparse.ts), the others.
+ */
 export const SCHEMA_FILES: Record<string, object> = {
-  ...Object.fromEntries(Object.values(DEFINITIONS).flatMap((defs: ResourceDefinition<never, unknown>) => defs.map((d) => [d.schema, d.document]))),
+  ...REPRESENTATION_FILES,
+  ...sparseSchemaFiles(REPRESENTATION_FILES, REPRESENTATION_DEFINITIONS.filter(takesFields).map((d) => d.schema)),
   ...OTHER_SCHEMA_FILES,
 };
 
@@ -131,8 +142,7 @@ export function buildRegistry(
     for (const def of defs) {
       const validate = validators.get(def.schema);
       if (!validate) throw new Error(`representation ${name} ${def.type} names unknown schema ${def.schema}`);
-      // A frozen contract has no variants: partner.v3 is answered whole or not at all.
-      const fields = def.type === PARTNER_V3 ? null : new Set(schemaFieldPaths(schemas[def.schema]!, def.schema, resolveIn(schemas)));
+      const fields = takesFields(def) ? new Set(schemaFieldPaths(schemas[def.schema]!, def.schema, resolveIn(schemas))) : null;
       compiled.set(def.type, { ...def, resource: name, validate, fields } satisfies Representation<never, unknown>);
       hash.update(JSON.stringify(def.needs));
     }

@@ -52,6 +52,12 @@ describeWithBrowser('the /docs page in headless Chromium', () => {
     const response = await page.goto(`${baseUrl}/docs`);
     expect(response?.headers()['content-security-policy']).toContain("default-src 'none'");
     await page.waitForSelector('.opblock', { timeout: 60_000 }); // a loaded shared machine renders slowly
+    // Operations are listed collapsed: open the GET and POST ones, as a reader would, to see their responses.
+    const summaries = page.locator('.opblock-get .opblock-summary, .opblock-post .opblock-summary');
+    const opened = await summaries.count();
+    expect(opened).toBeGreaterThan(10);
+    for (let i = 0; i < opened; i += 1) await summaries.nth(i).click();
+    await page.waitForSelector('.model-example', { timeout: 60_000 });
     const paths = await page.$$eval('.opblock-summary-path', (nodes) => nodes.map((n) => n.getAttribute('data-path') ?? n.textContent ?? ''));
     for (const expected of ['/{code}', '/api/links', '/api/links/{code}', '/api/links/{code}/stats', '/api/me', '/api/teams/{id}', '/api/dashboard']) {
       expect(paths).toContain(expected);

@@ -12,7 +12,7 @@ const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'tr
 
 /** The parts of an OpenAPI 3.1 document these tests read. */
 export interface MediaTypeObject {
-  schema?: Record<string, unknown> & { $ref?: string };
+  schema?: Record<string, unknown> & { $ref?: string; anyOf?: { $ref?: string }[] };
   example?: unknown;
   examples?: Record<string, { value?: unknown }>;
 }
@@ -65,13 +65,27 @@ export interface DocumentedContent {
   where: string;
   status: number;
   mediaType: string;
+  /** The schema file of the whole answer: the `$ref`, or the first of an `anyOf` of schema files. */
   schemaRef: string | undefined;
+  /** The sparse schema file of an `anyOf` (a `?fields=` selection), when there is one. */
+  sparseRef: string | undefined;
   example: unknown;
   /** Every example given, `example` and the values of `examples`. */
   examples: unknown[];
   /** The whole content map this media type belongs to. */
   siblings: Record<string, MediaTypeObject>;
   headers: Record<string, HeaderObject>;
+}
+
+/**
+ * The schema files a media type's schema names: one `$ref`, or an `anyOf` of `$ref`s (a 200 that
+ * takes `fields`: the whole representation's schema, then its sparse schema). Anything else: [].
+ */
+export function schemaRefsOf(media: MediaTypeObject | undefined): string[] {
+  const schema = media?.schema;
+  if (schema?.$ref !== undefined) return [schema.$ref];
+  if (Array.isArray(schema?.anyOf) && schema.anyOf.every((s) => typeof s.$ref === 'string' && Object.keys(s).length === 1)) return schema.anyOf.map((s) => s.$ref!);
+  return [];
 }
 
 /** Reads and parses openapi.yaml. */
@@ -131,7 +145,8 @@ export function responseContents(doc: OpenApiDocument): DocumentedContent[] {
         where: `${op.key} ${status}`,
         status: Number(status),
         mediaType,
-        schemaRef: media.schema?.$ref,
+        schemaRef: schemaRefsOf(media)[0],
+        sparseRef: schemaRefsOf(media)[1],
         example: media.example,
         examples: examplesOf(media),
         siblings: response.content ?? {},

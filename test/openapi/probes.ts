@@ -9,6 +9,7 @@ import type { CredentialRepository } from '../../src/domain/repository';
 import type { Scope } from '../../src/domain/types';
 import { handleClientError } from '../../src/http/client-error';
 import { translateSqliteError } from '../../src/store/sqlite/errors';
+import { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS, CORS_MAX_AGE_SECONDS, CORS_METHODS } from '../../src/http/cors';
 import { MAX_ACCEPT_RANGES, MAX_REQUEST_TARGET } from '../../src/http/limits';
 import { createTestApp, FIXED_NOW, KEYS } from '../helpers/test-app';
 
@@ -20,6 +21,8 @@ export interface Probe {
   /** Completes the sentence "<op> answers <status> …". */
   when: string;
   run: (app: FacetApp) => Promise<Response>;
+  /** Header fields the answer must carry with these values (lower-case names); null: must not carry. */
+  headers?: Record<string, string | null>;
 }
 
 const user = `Bearer ${KEYS.user}`;
@@ -207,6 +210,110 @@ async function pastTheRateLimit(method: string, url: string): Promise<Response> 
     await limited.close();
   }
 }
+
+/** A concrete URL for each documented path: for its OPTIONS and the methods it does not support. */
+export const SAMPLE_URLS: Record<string, string> = {
+  '/{code}': '/facet',
+  '/api/links': '/api/links',
+  '/api/links/{code}': '/api/links/facet',
+  '/api/links/{code}/stats': '/api/links/facet/stats',
+  '/api/me': '/api/me',
+  '/api/teams/{id}': '/api/teams/team_demo',
+  '/api/dashboard': '/api/dashboard',
+  '/api/accounts': '/api/accounts',
+  '/api/me/password': '/api/me/password',
+  '/api/session': '/api/session',
+  '/api/tokens': '/api/tokens',
+  '/oauth/token': '/oauth/token',
+  '/oauth/revoke': '/oauth/revoke',
+  '/openapi.yaml': '/openapi.yaml',
+  '/representations/{folder}/{file}': '/representations/link/summary.schema.json',
+  '/metrics': '/metrics',
+  '/docs': '/docs',
+  '/healthz': '/healthz',
+  '/readyz': '/readyz',
+};
+
+/** What a path's door is: short links (every method but GET and HEAD is a 404), the API (credentials checked, CORS), the rest. */
+export type PathKind = 'short-link' | 'api' | 'other';
+export const kindOf = (path: string): PathKind => (path === '/{code}' ? 'short-link' : path.startsWith('/api/') ? 'api' : 'other');
+
+/** The origin the CORS probes' app lists. */
+const CORS_ORIGIN = 'https://app.example.com';
+
+/** Sends a request to an app that lists CORS_ORIGIN in CORS_ORIGINS. */
+async function withCors(build: (app: FacetApp) => Test): Promise<Response> {
+  const cors = await createTestApp({ seed: false, config: { corsOrigins: [CORS_ORIGIN] } });
+  try {
+    return await send(build(cors.app));
+  } finally {
+    await cors.close();
+  }
+}
+
+/**
+ * OPTIONS and a method no path supports (TRACE, which each path's `trace` operation documents for
+ * every method it does not list) on every documented path, with the answers at the door.
+ */
+const METHOD_PROBES: Probe[] = Object.entries(SAMPLE_URLS).flatMap(([path, url]): Probe[] => {
+  const kind = kindOf(path);
+  const probes: Probe[] = [
+    kind === 'short-link'
+      ? { op: `OPTIONS ${path}`, status: 404, when: 'as every method but GET and HEAD', run: (app) => send(request(app).options(url)) }
+      : { op: `OPTIONS ${path}`, status: 204, when: 'with Allow', run: (app) => send(request(app).options(url)) },
+    kind === 'short-link'
+      ? { op: `TRACE ${path}`, status: 404, when: 'as every method but GET and HEAD', run: (app) => send(request(app).trace(url)) }
+      : { op: `TRACE ${path}`, status: 405, when: 'with Allow, as every method it does not list', run: (app) => send(request(app).trace(url)) },
+    ...(['OPTIONS', 'TRACE'] as const).flatMap((method): Probe[] => [
+      { op: `${method} ${path}`, status: 414, when: `for a request target over ${MAX_REQUEST_TARGET} characters`, run: (app) => send(call(app, method, `${url}?pad=${'x'.repeat(MAX_REQUEST_TARGET)}`)) },
+      { op: `${method} ${path}`, status: 431, when: `for header fields over ${http.maxHeaderSize} bytes`, run: (app) => send(call(withClientErrors(app), method, url).set('X-Padding', 'a'.repeat(http.maxHeaderSize))) },
+    ]),
+  ];
+  if (kind !== 'api') return probes;
+  return [
+    ...probes,
+    {
+      op: `OPTIONS ${path}`, status: 204, when: 'to a CORS preflight from a listed origin, with the grant',
+      run: () => withCors((app) => request(app).options(url).set('Origin', CORS_ORIGIN).set('Access-Control-Request-Method', 'PATCH').set('Access-Control-Request-Headers', 'authorization, if-match')),
+      headers: {
+        vary: 'Origin', allow: null, 'access-control-allow-origin': CORS_ORIGIN, 'access-control-allow-credentials': 'true',
+        'access-control-allow-methods': CORS_METHODS, 'access-control-allow-headers': CORS_ALLOWED_HEADERS, 'access-control-max-age': String(CORS_MAX_AGE_SECONDS),
+      },
+    },
+    {
+      op: `OPTIONS ${path}`, status: 204, when: 'to a CORS preflight from an origin not listed, without a grant',
+      run: () => withCors((app) => request(app).options(url).set('Origin', 'https://elsewhere.example').set('Access-Control-Request-Method', 'PATCH')),
+      headers: { vary: 'Origin', allow: null, 'access-control-allow-origin': null, 'access-control-allow-methods': null },
+    },
+    {
+      op: `OPTIONS ${path}`, status: 204, when: 'from a listed origin without Access-Control-Request-Method, with Allow and the grant',
+      run: () => withCors((app) => request(app).options(url).set('Origin', CORS_ORIGIN)),
+      headers: { 'access-control-allow-origin': CORS_ORIGIN, 'access-control-expose-headers': CORS_EXPOSED_HEADERS, 'access-control-allow-methods': null },
+    },
+    ...(['OPTIONS', 'TRACE'] as const).flatMap((method): Probe[] => [
+      { op: `${method} ${path}`, status: 401, when: 'for an access token that is not valid', run: (app) => send(call(app, method, url).set('Authorization', 'Bearer fct_at_not-a-token')) },
+      { op: `${method} ${path}`, status: 503, when: 'for a key while the store fails with an I/O error', run: () => withFailingStore(method, url) },
+    ]),
+    // A session cookie is not read before the method is refused: no CSRF check, no 403.
+    { op: `TRACE ${path}`, status: 405, when: 'for a web session without its CSRF token, which it does not read', run: async (app) => send(request(app).trace(url).set('Cookie', (await webSession(app)).cookie)) },
+  ];
+});
+
+/** A `?fields=` selection per operation that takes it, summary then full; each leaves out members the whole schema requires. */
+const SPARSE_SELECTIONS: [path: string, url: string, summary: string, full: string][] = [
+  ['/api/links', '/api/links?limit=3', 'items.code', 'items.code,pageSize'],
+  ['/api/links/{code}', '/api/links/facet', 'code,clicks', 'links.self,status'],
+  ['/api/links/{code}/stats', '/api/links/facet/stats', 'total', 'total'],
+  ['/api/me', '/api/me', 'name', 'id'],
+  ['/api/teams/{id}', '/api/teams/team_demo', 'name', 'id,name'],
+  ['/api/dashboard', '/api/dashboard', 'recentLinks.code', 'profile.name,links.link.code'],
+];
+
+/** A sparse 200 of every operation that takes `fields`, in summary and in full. */
+export const SPARSE_PROBES: Probe[] = SPARSE_SELECTIONS.flatMap(([path, url, summary, full]) => ([[SUMMARY, summary], [FULL, full]] as const).map(([type, fields]): Probe => ({
+  op: `GET ${path}`, status: 200, when: `with a sparse ${type === SUMMARY ? 'summary' : 'full'} (fields=${fields})`,
+  run: (app) => send(request(app).get(`${url}${url.includes('?') ? '&' : '?'}fields=${fields}`).set('Authorization', user).set('Accept', type)),
+})));
 
 /** Probes of every documented response; each runs on its own, in any order, against the seeded app. */
 export const PROBES: Probe[] = [
@@ -555,27 +662,6 @@ export const PROBES: Probe[] = [
     run: (app) => send(call(app, method, url).set('Authorization', user).set('Accept', 'text/plain, '.repeat(MAX_ACCEPT_RANGES + 1))),
   })),
   { op: 'GET /{code}', status: 400, when: 'for a code that is not well-formed percent-encoding', run: (app) => send(request(app).get('/%ZZ')) },
+  ...SPARSE_PROBES,
+  ...METHOD_PROBES,
 ];
-
-/** A concrete URL for each documented path, to try the methods it does not document. */
-export const SAMPLE_URLS: Record<string, string> = {
-  '/{code}': '/facet',
-  '/api/links': '/api/links',
-  '/api/links/{code}': '/api/links/facet',
-  '/api/links/{code}/stats': '/api/links/facet/stats',
-  '/api/me': '/api/me',
-  '/api/teams/{id}': '/api/teams/team_demo',
-  '/api/dashboard': '/api/dashboard',
-  '/api/accounts': '/api/accounts',
-  '/api/me/password': '/api/me/password',
-  '/api/session': '/api/session',
-  '/api/tokens': '/api/tokens',
-  '/oauth/token': '/oauth/token',
-  '/oauth/revoke': '/oauth/revoke',
-  '/openapi.yaml': '/openapi.yaml',
-  '/representations/{folder}/{file}': '/representations/link/summary.schema.json',
-  '/metrics': '/metrics',
-  '/docs': '/docs',
-  '/healthz': '/healthz',
-  '/readyz': '/readyz',
-};
