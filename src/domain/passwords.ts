@@ -1,5 +1,6 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import type { ScryptOptions } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 
 /** OWASP Password Storage Cheat Sheet, scrypt: N=2^17, r=8, p=1. */
 export const OWASP_SCRYPT_LOG_N = 17;
@@ -34,12 +35,41 @@ export function normalisePassword(password: string): string {
   return password.normalize('NFKC');
 }
 
+/** Thrown when more password checks wait than a hasher queues: answered 503 with Retry-After. */
+export class HasherBusyError extends Error {}
+
+/**
+ * Runs at most `limit` derivations at once, queueing up to `maxQueued` more: a burst of sign-ins
+ * keeps a core (and libuv threads for file and DNS work) for everything else the process serves.
+ */
+function createGate(limit: number, maxQueued: number): <T>(work: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async function gated(work) {
+    if (running >= limit) {
+      if (waiting.length >= maxQueued) throw new HasherBusyError('Too many sign-ins are being checked at once; retry in a moment.');
+      await new Promise<void>((resolve) => waiting.push(resolve));
+    }
+    running += 1;
+    try {
+      return await work();
+    } finally {
+      running -= 1;
+      waiting.shift()?.();
+    }
+  };
+}
+
+/** scrypt derivations at once: all cores but one, at least one. */
+export const DEFAULT_HASH_CONCURRENCY = Math.max(1, availableParallelism() - 1);
+
 /** A hasher at cost 2^logN (OWASP_SCRYPT_LOG_N in production; tests pass less to run fast). */
-export function createPasswordHasher(logN = OWASP_SCRYPT_LOG_N): PasswordHasher {
+export function createPasswordHasher(logN = OWASP_SCRYPT_LOG_N, limits: { concurrency?: number; maxQueued?: number } = {}): PasswordHasher {
   const options = { N: 2 ** logN, r: 8, p: 1 };
+  const gated = createGate(limits.concurrency ?? DEFAULT_HASH_CONCURRENCY, limits.maxQueued ?? 256);
   async function hash(password: string): Promise<string> {
     const salt = randomBytes(SALT_BYTES);
-    const key = await derive(normalisePassword(password), salt, options);
+    const key = await gated(() => derive(normalisePassword(password), salt, options));
     const b64 = (b: Buffer) => b.toString('base64').replace(/=+$/, '');
     return `$scrypt$ln=${logN},r=${options.r},p=${options.p}$${b64(salt)}$${b64(key)}`;
   }
@@ -50,7 +80,7 @@ export function createPasswordHasher(logN = OWASP_SCRYPT_LOG_N): PasswordHasher 
     // A stored hash decides its own cost, so raising OWASP_SCRYPT_LOG_N never locks anyone out.
     if (ln < 1 || ln > 24 || r < 1 || p < 1) return false;
     const expected = Buffer.from(m[5]!, 'base64');
-    const key = await derive(normalisePassword(password), Buffer.from(m[4]!, 'base64'), { N: 2 ** ln, r, p });
+    const key = await gated(() => derive(normalisePassword(password), Buffer.from(m[4]!, 'base64'), { N: 2 ** ln, r, p }));
     return key.length === expected.length && timingSafeEqual(key, expected);
   }
   // Made at once, so even the first unknown e-mail costs one verification, not a hash and one.

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { PROBLEM } from '../../representations/media-types';
 import { DomainError } from '../domain/errors';
+import { HasherBusyError } from '../domain/passwords';
 import { StoreConflictError, StoreUnavailableError } from '../domain/store-errors';
 import { HttpError, PROBLEMS, PROBLEM_TYPE_BASE } from './problems';
 import type { ProblemCode } from './problems';
@@ -39,6 +40,7 @@ export function toHttpError(err: unknown): HttpError {
       headers: { 'Retry-After': String(STORE_RETRY_AFTER_SECONDS) },
     });
   }
+  if (err instanceof HasherBusyError) return new HttpError('unavailable', err.message, { headers: { 'Retry-After': '1' } });
   if (err instanceof StoreConflictError) return new HttpError('conflict', 'Another write changed this at the same moment; try again.');
   // Errors from Express, its parsers and express.static carry a 4xx status: answered with it.
   const status = (err as { status?: unknown; statusCode?: unknown })?.status ?? (err as { statusCode?: unknown })?.statusCode;

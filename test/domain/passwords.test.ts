@@ -1,4 +1,4 @@
-import { createPasswordHasher, normalisePassword, OWASP_SCRYPT_LOG_N } from '../../src/domain/passwords';
+import { createPasswordHasher, DEFAULT_HASH_CONCURRENCY, HasherBusyError, normalisePassword, OWASP_SCRYPT_LOG_N } from '../../src/domain/passwords';
 
 /** The cheap cost the other tests use; the default is checked once, below. */
 const hasher = createPasswordHasher(10);
@@ -54,5 +54,18 @@ describe('createPasswordHasher', () => {
     expect(ranDuringHash).toBe(true);
     await hashing;
     expect(inFlight).toBe(false);
+  });
+
+  it('checks at most `concurrency` passwords at once and refuses past its queue, so a burst of sign-ins cannot take every core', async () => {
+    const gated = createPasswordHasher(10, { concurrency: 1, maxQueued: 1 });
+    const outcomes = await Promise.allSettled([gated.hash('password one'), gated.hash('password two'), gated.hash('password three')]);
+    const refused = outcomes.filter((o) => o.status === 'rejected');
+    expect(refused.length).toBeGreaterThanOrEqual(1);
+    for (const o of refused) expect((o as PromiseRejectedResult).reason).toBeInstanceOf(HasherBusyError);
+    // Queued ones still run, in turn.
+    const roomy = createPasswordHasher(10, { concurrency: 1, maxQueued: 10 });
+    const all = await Promise.all(['a password 1', 'a password 2', 'a password 3'].map((p) => roomy.hash(p)));
+    expect(new Set(all).size).toBe(3);
+    expect(DEFAULT_HASH_CONCURRENCY).toBeGreaterThanOrEqual(1);
   });
 });
