@@ -6,6 +6,7 @@ import type { AppDeps } from './compose';
 import { commonHeaders } from './http/common-headers';
 import { createErrorHandler, notFoundHandler } from './http/error-handler';
 import { createFastPath } from './http/fast-path';
+import { HttpError } from './http/problems';
 import { bundleOpenApi } from './http/openapi-bundle';
 import { pipelineOf, stagesOf } from './http/pipeline/pipeline';
 import { mountRoutes } from './http/pipeline/route';
@@ -14,6 +15,14 @@ import { createDocsRouter } from './http/routes/docs';
 import { createMetaRouter } from './http/routes/meta';
 
 export type { AppDeps, Services } from './compose';
+
+/** How many Host fields a request carries (Node keeps only the first in `headers`). */
+function hostFields(req: IncomingMessage): number {
+  const raw = req.rawHeaders;
+  let n = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === 4 && raw[i]!.toLowerCase() === 'host') n += 1;
+  return n;
+}
 
 /** The route label logs and metrics give a CORS preflight. */
 const PREFLIGHT_ROUTE = 'preflight';
@@ -60,6 +69,8 @@ export function createApp(deps: AppDeps): FacetApp {
       // the request is answered: a preflight is answered here, an allowed origin's grant is set
       // before the answer's own headers.
       commonHeaders(res);
+      // RFC 9112 §3.2: a request with more than one Host field is answered 400.
+      if (hostFields(req) > 1) throw new HttpError('bad-request', 'The request has more than one Host header field.');
       const started = performance.now();
       if (parts.cors.handle(req, res)) {
         parts.observer.answeredFirst(req, res, PREFLIGHT_ROUTE, started);

@@ -17,6 +17,9 @@ export interface UserService {
   teamForMember(teamId: string, userId: string): Promise<Team>;
 }
 
+/** What a team id can look like. */
+const TEAM_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
 /** Builds the users service over a repository. */
 export function createUserService(repo: UserRepository): UserService {
   return {
@@ -27,6 +30,8 @@ export function createUserService(repo: UserRepository): UserService {
     },
     teamsOf: (userId) => repo.teamsOf(userId),
     async teamForMember(teamId, userId) {
+      // Team ids are this service's own: anything else (a NUL, a slash, 500 characters) names no team and reaches no store.
+      if (!TEAM_ID.test(teamId)) throw new DomainError('not-found', `No team ${teamId.slice(0, 80)} of yours exists.`);
       const team = await repo.findTeam(teamId);
       if (!team || !team.members.some((m) => m.user.id === userId)) throw new DomainError('not-found', `No team ${teamId} of yours exists.`);
       return team;

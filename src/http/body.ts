@@ -2,8 +2,11 @@ import type { IncomingMessage } from 'node:http';
 import { parse } from 'content-type';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { FieldError } from '../domain/errors';
+import { duplicateKey } from './json-keys';
 import { checkJsonDepth } from './limits';
 import { HttpError, validationFailed } from './problems';
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Largest request body read, in bytes. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -53,7 +56,13 @@ export function fieldErrors(errors: ErrorObject[] | null | undefined): FieldErro
 export function readBody<K extends string>(req: IncomingMessage, formats: BodyFormats<K>): { kind: K; body: Record<string, unknown> } {
   const format = formats[mediaTypeOf(req, Object.keys(formats))]!;
   const raw: unknown = (req as IncomingMessage & { body?: unknown }).body;
-  const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : '';
+  let text: string;
+  try {
+    // RFC 8259 §8.1: JSON is UTF-8; invalid bytes are refused, not replaced by U+FFFD and stored.
+    text = Buffer.isBuffer(raw) ? UTF8.decode(raw) : '';
+  } catch {
+    throw new HttpError('malformed-json', 'The request body is not valid UTF-8.');
+  }
   checkJsonDepth(text);
   let body: unknown;
   try {
@@ -61,6 +70,8 @@ export function readBody<K extends string>(req: IncomingMessage, formats: BodyFo
   } catch {
     throw new HttpError('malformed-json', 'The request body is not valid JSON.');
   }
+  const twice = duplicateKey(text);
+  if (twice !== null) throw new HttpError('malformed-json', `The request body names the member "${twice.slice(0, 80)}" twice in one object.`);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new HttpError('validation-failed', 'The request body must be a JSON object.', { errors: [{ pointer: '/', detail: 'must be an object' }] });
   }

@@ -37,6 +37,8 @@ export function handleClientError(err: Error & { code?: string }, socket: Duplex
     `Content-Type: ${PROBLEM}`,
     `Content-Length: ${body.length}`,
     'Cache-Control: no-store',
+    // As every answer of a service whose CORS grants depend on Origin (here: none is given).
+    'Vary: Origin',
     'X-Content-Type-Options: nosniff',
     'Connection: close',
     '',

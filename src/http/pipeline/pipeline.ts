@@ -25,8 +25,8 @@ export function apiVary(vary: string): Stage {
 }
 
 /**
- * THE order every request is answered in, on either path: the request-target limit; the
- * service's own routes (health, metrics, the contract, the docs page); then, on /api, Vary and
+ * THE order every request is answered in, on either path: Vary on /api; the request-target limit;
+ * the service's own routes (health, metrics, the contract, the docs page); then, on /api,
  * authentication; the write limits; the API routes; the short-link redirect. Security headers and
  * CORS come before all of it, in the listener (src/app.ts), so a preflight carries them too.
  * Express runs these steps in this order (createApp), and the dispatcher runs the same stages in
@@ -34,9 +34,10 @@ export function apiVary(vary: string): Stage {
  */
 export function pipelineOf(parts: { service: Router[]; vary: string; authentication: Stage; writeLimits: Stage; api: Router; redirect: Router }): Step[] {
   return [
+    // Vary first: an /api answer refused for its size (414) varies like every other (Origin included).
+    { stage: apiVary(parts.vary) },
     { stage: requestTargetLimit },
     ...parts.service.map((routes) => ({ routes, name: 'service' })),
-    { stage: apiVary(parts.vary) },
     { stage: parts.authentication },
     { stage: parts.writeLimits },
     { routes: parts.api, name: 'api' },

@@ -20,6 +20,20 @@ export function projectRoot(from = __dirname): string {
   return dir;
 }
 
+/**
+ * How long readiness waits for the store: a probe must answer in well under its own interval, not
+ * after the statement timeout (5 s) a held table lock would make it wait.
+ */
+export const READY_TIMEOUT_MS = 1000;
+
+/** `work`, or a rejection once `ms` have passed (the work itself runs on and is ignored). */
+function withinMs<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms); });
+  work.catch(() => undefined);
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
 /** `/openapi.yaml`, the schema files it references, `/healthz`, `/readyz` and `/metrics`. */
 export function createMetaRouter(deps: { registry: Registry; store: Store; openapi: Buffer; metrics: Metrics; metricsToken?: string; compressMinBytes?: number }): Router {
   const router = Router();
@@ -57,7 +71,7 @@ export function createMetaRouter(deps: { registry: Registry; store: Store; opena
   });
   router.get('/readyz', async function ready(_req, res) {
     try {
-      await deps.store.ping();
+      await withinMs(deps.store.ping(), READY_TIMEOUT_MS);
     } catch {
       throw new HttpError('unavailable', 'The store is not reachable.', { headers: { 'Retry-After': '5' } });
     }
