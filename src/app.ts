@@ -42,7 +42,8 @@ export function createApp(deps: AppDeps): FacetApp {
 
   const steps = pipelineOf({
     service: [
-      createMetaRouter({ registry, store, openapi: parts.openapi, metrics: parts.metrics, metricsToken: config.metricsToken, compressMinBytes }),
+      // A store readiness sees answering again gets the clicks held during its outage at once.
+      createMetaRouter({ registry, store, openapi: parts.openapi, metrics: parts.metrics, metricsToken: config.metricsToken, compressMinBytes, onReady: () => deps.clicks.storeAnswered() }),
       createDocsRouter(bundleOpenApi(parts.openapi.toString(), registry.schemas), { compressMinBytes }),
     ],
     vary: parts.errorVary,

@@ -8,6 +8,8 @@ export interface ClickRecorder {
   flush(): Promise<void>;
   /** Stops the timer and flushes; used by graceful shutdown. */
   close(): Promise<void>;
+  /** The store was just seen to answer (readiness): held clicks are written now, not after the back-off. */
+  storeAnswered(): void;
   pending(): number;
 }
 
@@ -79,6 +81,11 @@ export function createClickRecorder(
       if (buffer.length >= maxBatch) flushWhenDue();
     },
     flush,
+    storeAnswered() {
+      if (retryAt === 0 || buffer.length === 0) return;
+      retryAt = 0;
+      void flush();
+    },
     async close() {
       clearInterval(timer);
       await flush();

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { LRUCache } from 'lru-cache';
+import { cardVersionOf, createAnswerCache, entityTag } from './etag';
 import { SHORT_NAME } from '../../representations/media-types';
 import type { VendorType } from '../../representations/media-types';
 import type { Registry } from '../../representations/registry';
@@ -30,15 +30,13 @@ export interface LinkCardDeps {
 }
 
 const VERSION_TAGS = 10_000;
-/** What a cached card costs besides its body: the header strings, roughly. */
-const ANSWER_OVERHEAD_BYTES = 512;
 
 export function createLinkCards(deps: LinkCardDeps): LinkCards {
   const { registry, baseUrl } = deps;
   const reps = registry.resource('link');
   const cacheControl = `public, max-age=${deps.publicMaxAge}`;
   const cache = deps.cacheBytes > 0
-    ? new LRUCache<string, PreparedAnswer>({ maxSize: deps.cacheBytes, sizeCalculation: (a) => a.body.length + ANSWER_OVERHEAD_BYTES })
+    ? createAnswerCache<PreparedAnswer>(deps.cacheBytes, (a) => a.body)
     : null;
 
   // No hashing on the hot path: each (row, version)'s tag is hashed once and remembered (bounded).
@@ -65,7 +63,7 @@ export function createLinkCards(deps: LinkCardDeps): LinkCards {
   const build = (link: Link, type: VendorType, key: string): PreparedAnswer => prepareAnswer({
     ...deps.answerOptions,
     type,
-    etag: `"${key}"`,
+    etag: entityTag(key),
     cacheControl,
     alternates: alternatesHeader(`/api/links/${link.code}`, reps.offers, type),
     body: Buffer.from(JSON.stringify(reps.get(type).shape(link, { baseUrl, now: deps.now() }))),
@@ -73,7 +71,7 @@ export function createLinkCards(deps: LinkCardDeps): LinkCards {
 
   return {
     offers: reps.offers,
-    isCurrentVersion: (link) => (tag) => tag.slice(1).split('.')[0] === versionTag(link),
+    isCurrentVersion: (link) => (tag) => cardVersionOf(tag) === versionTag(link),
     answer(link, type) {
       const key = stateKey(link, type);
       let answer = cache?.get(key);

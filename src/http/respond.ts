@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { contentTag } from './etag';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { VendorType } from '../../representations/media-types';
 import { noneMatchHits } from './conditional';
@@ -124,7 +124,7 @@ export function prepareComputed(r: { type: VendorType; body: unknown; path: stri
   return prepareAnswer({
     ...options,
     type: r.type,
-    etag: `"${createHash('sha1').update(body).digest('base64url')}"`,
+    etag: contentTag(body),
     cacheControl: 'private, no-cache',
     alternates: r.link ? `${r.link}, ${alternates}` : alternates,
     body,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { LRUCache } from 'lru-cache';
+import { createAnswerCache, variantTag } from './etag';
 import { parseFields, projectFields } from '../../representations/fields';
 import type { FieldSelection } from '../../representations/fields';
 import { SHORT_NAME } from '../../representations/media-types';
@@ -63,19 +63,17 @@ export interface SparseAnswers {
   keep(answer: PreparedAnswer): PreparedAnswer;
 }
 
-/** What a kept sparse answer costs besides its body: its header strings, roughly. */
-const ANSWER_OVERHEAD_BYTES = 512;
 
 /** The ETag of a sparse variant: the whole answer's tag and a hash of the normalised selection. */
 export function sparseEtag(etag: string, selection: FieldSelection): string {
   const hash = createHash('sha1').update(selection.key).digest('base64url').slice(0, 12);
-  return `${etag.slice(0, -1)}~${hash}"`;
+  return variantTag(etag, `~${hash}`);
 }
 
 /** Builds sparse variants from the whole answer's bytes and keeps them, bounded by bytes (0 keeps none). */
 export function createSparseAnswers(options: { cacheBytes: number }): SparseAnswers {
   const kept = options.cacheBytes > 0
-    ? new LRUCache<string, PreparedAnswer>({ maxSize: options.cacheBytes, sizeCalculation: (a) => a.body.length + ANSWER_OVERHEAD_BYTES })
+    ? createAnswerCache<PreparedAnswer>(options.cacheBytes, (a) => a.body)
     : null;
   return {
     keep(answer) {

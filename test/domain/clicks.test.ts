@@ -79,6 +79,23 @@ describe('the click recorder while the store refuses clicks', () => {
     expect(batches.flat()).toHaveLength(304);
     expect(new Set(batches.flat().map((c) => c.linkRowId)).size).toBe(304);
   });
+
+  it('writes the held clicks at once when the store is seen answering again, not after the back-off', async () => {
+    const { repo, batches, attempts } = memoryRepo(1);
+    const now = 1_000_000; // the clock never reaches the end of the back-off
+    const recorder = createClickRecorder(repo, { flushMs: 60_000, clock: () => now, onError: () => undefined });
+    for (let i = 0; i < 5; i += 1) recorder.record(click(i));
+    await recorder.flush();
+    expect([attempts.count, recorder.pending()]).toEqual([1, 5]);
+    recorder.storeAnswered();
+    await recorder.flush(); // waits for the write storeAnswered started
+    expect(batches.flat().map((c) => c.linkRowId)).toEqual([0, 1, 2, 3, 4]);
+    expect(recorder.pending()).toBe(0);
+    // Nothing held, no back-off: a later readiness answer starts no write.
+    recorder.storeAnswered();
+    expect(attempts.count).toBe(2);
+    await recorder.close();
+  });
 });
 
 describe('click batch reporting', () => {

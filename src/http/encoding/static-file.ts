@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { contentTag, isEncodingOf } from '../etag';
 import type { RequestHandler } from 'express';
 import { ifMatchPasses, noneMatchHits } from '../conditional';
 import { HttpError } from '../problems';
@@ -64,10 +64,10 @@ export function staticFile(type: string, load: Buffer | string | (() => Buffer),
   };
   return async function serveStaticFile(req, res) {
     const body = file.body();
-    file.etag ??= `"${createHash('sha1').update(body).digest('base64url').slice(0, 20)}"`;
+    file.etag ??= contentTag(body, 20);
     const identityTag = file.etag;
     // §13.1.1: any of the file's encodings is "the current representation".
-    if (!ifMatchPasses(req.headers['if-match'], (tag) => tag === identityTag || tag.startsWith(identityTag.slice(0, -1) + '-'))) {
+    if (!ifMatchPasses(req.headers['if-match'], (tag) => isEncodingOf(tag, identityTag))) {
       throw new HttpError('precondition-failed', 'If-Match names no current version of this file.');
     }
     // If-Range (§13.1.5) that names another version asks for the whole file.

@@ -1,4 +1,4 @@
-import { LRUCache } from 'lru-cache';
+import { createAnswerCache } from '../etag';
 import type { VendorType } from '../../../representations/media-types';
 import type { ShapeContext } from '../../../representations/context';
 import type { Registry } from '../../../representations/registry';
@@ -30,7 +30,7 @@ export function createDashboardAnswers(deps: { dashboard: DashboardService; regi
   const reps = deps.registry.resource('dashboard');
   const { dataVersion } = deps;
   const kept = dataVersion
-    ? new LRUCache<string, { answer: PreparedAnswer; version: number }>({ maxSize: KEPT_BYTES, sizeCalculation: (k) => k.answer.body.length + 512, ttl: HOT_READ_TTL_MS })
+    ? createAnswerCache<{ answer: PreparedAnswer; version: number }>(KEPT_BYTES, (k) => k.answer.body, { ttl: HOT_READ_TTL_MS })
     : null;
   return {
     offers: reps.offers,

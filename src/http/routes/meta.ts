@@ -35,7 +35,7 @@ function withinMs<T>(work: Promise<T>, ms: number): Promise<T> {
 }
 
 /** `/openapi.yaml`, the schema files it references, `/healthz`, `/readyz` and `/metrics`. */
-export function createMetaRouter(deps: { registry: Registry; store: Store; openapi: Buffer; metrics: Metrics; metricsToken?: string; compressMinBytes?: number }): Router {
+export function createMetaRouter(deps: { registry: Registry; store: Store; openapi: Buffer; metrics: Metrics; metricsToken?: string; compressMinBytes?: number; onReady?: () => void }): Router {
   const router = Router();
 
   router.route('/openapi.yaml')
@@ -75,6 +75,7 @@ export function createMetaRouter(deps: { registry: Registry; store: Store; opena
     } catch {
       throw new HttpError('unavailable', 'The store is not reachable.', { headers: { 'Retry-After': '5' } });
     }
+    deps.onReady?.();
     res.setHeader('Cache-Control', 'no-store');
     res.json({ status: 'ready' });
   });
