@@ -1,5 +1,6 @@
 import cluster from 'node:cluster';
 import path from 'node:path';
+import { format } from 'node:util';
 import { buildRegistry } from '../representations/registry';
 import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
@@ -7,13 +8,16 @@ import type { Config } from './config';
 import { createClickRecorder } from './domain/clicks';
 import { createKeyUsage } from './domain/key-usage';
 import { createPasswordHasher } from './domain/passwords';
-import { DEMO_KEYS, seedDemoData } from './domain/seed';
+import type { Store } from './domain/repository';
+import { DEMO_KEYS, DEMO_PASSWORDS, seedDemoData } from './domain/seed';
 import { StoreStartupError } from './domain/store-errors';
 import { createLogger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
 import { handleClientError } from './http/client-error';
 import { createServer } from './http/server';
-import { superviseWorkers } from './process/workers';
+import { scrapeAcrossWorkers } from './process/cluster-metrics';
+import { formatAddress, listen, ListenError } from './process/listen';
+import { exitWithStartupFailure, superviseWorkers } from './process/workers';
 import { createStore } from './store/create-store';
 import { describeDatabase } from './store/postgres/open';
 import { drainServer } from './http/shutdown';
@@ -21,15 +25,26 @@ import { drainServer } from './http/shutdown';
 /** API keys' last use is written this often (and at shutdown): `npm run keys -- list` is at most this late. */
 const KEY_USAGE_FLUSH_MS = 30_000;
 
+/**
+ * Demo data goes into a store with no links and no demo users, even if `npm run keys -- create`
+ * has already made a user and a key; a store holding the demo users (their links deleted since) is left alone.
+ */
+async function wantsDemoData(store: Store): Promise<boolean> {
+  if (!(await store.isEmpty())) return false;
+  for (const email of Object.keys(DEMO_PASSWORDS)) if (await store.credentials.findLogin(email)) return false;
+  return true;
+}
+
 async function serve(config: Config): Promise<void> {
   const logger = createLogger({ level: config.logLevel, pretty: process.stdout.isTTY === true });
   const info = (message: string) => logger.info(message);
-  const metrics = createMetrics();
+  // A worker's /metrics answers the sum over all workers, which the primary collects.
+  const metrics = createMetrics(cluster.isWorker ? { scrape: scrapeAcrossWorkers } : {});
   const registry = buildRegistry();
   const where = config.databaseUrl ? describeDatabase(config.databaseUrl) : path.resolve(config.dataDir);
   // Demo data is seeded under the store's start-up lock: instances starting together seed it once.
   const store = await createStore(config, async (fresh) => {
-    if (!config.seedDemoData || !(await fresh.isEmpty())) return;
+    if (!config.seedDemoData || !(await wantsDemoData(fresh))) return;
     const seeded = await seedDemoData(fresh, new Date(), createPasswordHasher(config.signIn.passwordScryptLogN));
     info(`seeded demo data: ${seeded.links} links, ${seeded.clicks} clicks; keys ${DEMO_KEYS.user}, ${DEMO_KEYS.partner}`);
   });
@@ -43,11 +58,6 @@ async function serve(config: Config): Promise<void> {
   const app = createApp({ config, store, registry, clicks, logger, metrics, rateLimits: config.rateLimits, keyUsage });
   const server = createServer(app, config); // req/res born with Express's prototypes: see src/http/server.ts
   server.on('clientError', handleClientError);
-  server.listen(config.port, config.host, () => {
-    info(`facet listening on ${config.publicBaseUrl} (${store.kind} store: ${where})`);
-    logger.flush(); // whoever waits for this line (a supervisor, a test) need not wait for the buffer
-  });
-
   let stopping = false;
   async function shutdown(signal: string): Promise<void> {
     if (stopping) return;
@@ -63,24 +73,27 @@ async function serve(config: Config): Promise<void> {
   }
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  // Only now: whoever reads the line below may signal at once, and the handlers must be there.
+  const bound = await listen(server, config.port, config.host);
+  info(`facet listening on ${formatAddress(bound)} (public URL ${config.publicBaseUrl}; ${store.kind} store: ${where})`);
+  logger.flush(); // whoever waits for this line (a supervisor, a test) need not wait for the buffer
 }
 
 async function main(): Promise<void> {
   const config = loadConfig();
   if (config.workers > 1 && cluster.isPrimary) {
-    superviseWorkers(config.workers, (line) => process.stdout.write(`${line}\n`));
+    superviseWorkers(config.workers, { say: (line) => process.stdout.write(`${line}\n`), fail: (line) => process.stderr.write(`${line}\n`) });
     return;
   }
   await serve(config);
 }
 
-main().catch((err: unknown) => {
-  if (err instanceof ConfigError) {
-    console.error(`facet: configuration error: ${err.message}`);
-  } else if (err instanceof StoreStartupError) {
-    console.error(`facet: cannot start: ${err.message}`);
-  } else {
-    console.error('facet: failed to start', err);
-  }
-  process.exit(1);
-});
+/** The one line a failed start-up ends with; only an unexpected failure carries its stack. */
+function startupFailure(err: unknown): string {
+  if (err instanceof ConfigError) return `facet: configuration error: ${err.message}`;
+  if (err instanceof StoreStartupError || err instanceof ListenError) return `facet: cannot start: ${err.message}`;
+  return format('facet: failed to start', err);
+}
+
+main().catch((err: unknown) => exitWithStartupFailure(startupFailure(err)));

@@ -251,7 +251,7 @@ export interface Store {
    * included, soon after it commits. Optional: a store only one process uses need not announce.
    */
   subscribe?(listener: (change: StoreChange) => void): void;
-  /** True when the database holds no users at all (first start). */
+  /** True when the database holds no links (a first start, even after `npm run keys -- create` has made a user and a key). */
   isEmpty(): Promise<boolean>;
   /** Resolves when the store can serve reads and take writes now; throws StoreUnavailableError otherwise. */
   ping(): Promise<void>;

@@ -21,9 +21,24 @@ export interface Metrics {
   observeClickBatch(size: number, lagSeconds: number): void;
 }
 
-/** Creates a registry with process metrics and Facet's own. */
-export function createMetrics(): Metrics {
-  const registry = new Registry();
+/** Where /metrics text comes from, given this process's registry: with WORKERS=N, a sum over every worker's (src/process/cluster-metrics.ts). */
+export type MetricsScrape = (registry: Registry) => () => Promise<string>;
+
+/** A registry whose text is made by a scrape function (the sum over workers); what it collects is still its own. */
+class ScrapedRegistry extends Registry {
+  private readonly scrape: () => Promise<string>;
+  constructor(scrapeOf: MetricsScrape) {
+    super();
+    this.scrape = scrapeOf(this);
+  }
+  override metrics(): Promise<string> {
+    return this.scrape();
+  }
+}
+
+/** Creates a registry with process metrics and Facet's own; `scrape` replaces what /metrics answers (this registry alone). */
+export function createMetrics(options: { scrape?: MetricsScrape } = {}): Metrics {
+  const registry = options.scrape ? new ScrapedRegistry(options.scrape) : new Registry();
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
   const requests = new Counter({ name: 'facet_http_requests_total', help: 'Requests answered, by route, status and representation.', labelNames: ['method', 'route', 'status', 'representation'], registers });

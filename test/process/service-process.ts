@@ -54,3 +54,20 @@ export async function startService(env: Record<string, string> = {}, dataDir = f
   });
   return { child, baseUrl: `http://127.0.0.1:${port}`, dataDir, output: () => output, exited };
 }
+
+/** Starts the service expecting it to refuse; resolves with its exit code and everything it printed. */
+export async function refusedStart(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'facet-refuse-'));
+  try {
+    const service = await startService(env, dataDir);
+    service.child.kill('SIGKILL');
+    throw new Error(`the service started:\n${service.output()}`);
+  } catch (err) {
+    const message = (err as Error).message;
+    const match = /exited with (\d+|null) before listening:\n([\s\S]*)$/.exec(message);
+    if (!match) throw err;
+    return { code: match[1] === 'null' ? null : Number(match[1]), output: match[2]! };
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}

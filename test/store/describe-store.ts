@@ -63,9 +63,13 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>, tr
         expect((await store().users.findByName('Sam'))?.id).toBe('u-early');
       });
 
-      it('is empty until the first user is inserted', async () => {
+      // `npm run keys -- create` before the first start makes a user and a key: the demo seed must still run.
+      it('is empty while it holds users and keys but no links, and not once a link is inserted', async () => {
         expect(await store().isEmpty()).toBe(true);
         await withUsers('u1');
+        await store().keys.insert({ id: 'key_cli', hash: 'hash-of-a-cli-key', userId: 'u1', kind: 'user', label: 'made before the first start' }, T0);
+        expect(await store().isEmpty()).toBe(true);
+        await insert(newLink('first'));
         expect(await store().isEmpty()).toBe(false);
       });
     });

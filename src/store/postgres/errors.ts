@@ -35,3 +35,42 @@ export function translatePgError(err: unknown): unknown {
   if (code === '23503') return new StoreConflictError('PostgreSQL reference conflict (23503): the row it refers to does not exist', { cause: err });
   return err;
 }
+
+/** Who Facet connected as, and where: what a start-up failure names. */
+export interface StartupTarget {
+  /** host:port/database without credentials (describeDatabase). */
+  where: string;
+  role: string;
+  database: string;
+}
+
+/**
+ * A failure to connect or migrate at start-up, in one line that names the role and the command
+ * that fixes it; null when it is none of the set-up mistakes known here. Commands run as the
+ * `postgres` OS user, who administers a packaged server (Debian: `sudo -u postgres …`).
+ */
+export function describeStartupFailure(err: unknown, { where, role, database }: StartupTarget): string | null {
+  const code = codeOf(err);
+  const message = err instanceof Error || types.isNativeError(err) ? err.message : String(err);
+  const create = `sudo -u postgres createuser --pwprompt ${role}`;
+  if (code === '28000' && /^role ".*" does not exist$/.test(message)) {
+    return `PostgreSQL at ${where} has no role "${role}": create it as the postgres OS user (${create}), with its database if that is new too (sudo -u postgres createdb -O ${role} ${database})`;
+  }
+  if (code === '28P01') {
+    return `PostgreSQL at ${where} refused the password of role "${role}" (28P01; it says the same when the role does not exist): check the password in DATABASE_URL, or create the role (${create})`;
+  }
+  if (/client password must be a string|no password was provided/i.test(message)) {
+    return `PostgreSQL at ${where} asks for a password and DATABASE_URL gives none for role "${role}": postgres://${role}:PASSWORD@host/${database} (a role made with ${create} has one)`;
+  }
+  if (code === '3D000') {
+    return `PostgreSQL at ${where} has no database "${database}": create it owned by role "${role}" (sudo -u postgres createdb -O ${role} ${database})`;
+  }
+  const schema = code === '42501' ? /permission denied for schema (\S+)/.exec(message)?.[1] : undefined;
+  if (schema !== undefined) {
+    return `PostgreSQL role "${role}" may not create tables in schema ${schema} of database "${database}": createdb -O ${role} ${database}, or GRANT CREATE ON SCHEMA ${schema} TO ${role}`;
+  }
+  if (code === '42501') {
+    return `PostgreSQL role "${role}" lacks a privilege in database "${database}" at ${where} (${message}): Facet needs to own its tables; give it a database of its own (sudo -u postgres createdb -O ${role} ${database})`;
+  }
+  return null;
+}

@@ -7,7 +7,7 @@ import { listenForChanges } from './change-feed';
 import { createPostgresClicks } from './clicks';
 import { createPostgresCredentials } from './credentials';
 import { createDb } from './db';
-import { translatePgError } from './errors';
+import { describeStartupFailure, translatePgError } from './errors';
 import { createPostgresKeys } from './keys';
 import { createPostgresLinks } from './links';
 import { migrate } from './migrations';
@@ -62,14 +62,20 @@ function clientConfig(options: PostgresOptions): ClientConfig {
 async function underStartupLock(config: ClientConfig, where: string, work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
   const client = new pg.Client({ ...config, statement_timeout: 0, query_timeout: undefined });
   client.on('error', () => undefined);
+  // A role or database that is missing, or a schema the role may not write, is named with its fix.
+  const target = { where, role: client.user ?? '', database: client.database ?? '' };
+  const failed = (doing: string, err: unknown) =>
+    err instanceof StoreStartupError ? err : new StoreStartupError(describeStartupFailure(err, target) ?? `${doing} PostgreSQL at ${where}: ${(err as Error).message}`, { cause: err });
   try {
     await client.connect();
   } catch (err) {
-    throw new StoreStartupError(`cannot reach PostgreSQL at ${where}: ${(err as Error).message}`, { cause: err });
+    throw failed('cannot reach', err);
   }
   try {
     await client.query('SELECT pg_advisory_lock($1)', [STARTUP_LOCK]);
     await work(client as unknown as pg.PoolClient);
+  } catch (err) {
+    throw failed('cannot prepare', err);
   } finally {
     await client.end().catch(() => undefined); // ending the session releases the lock
   }
@@ -88,7 +94,7 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
   const listeners: ((change: StoreChange) => void)[] = [];
   const lifecycle = guard({
     async isEmpty() {
-      return (await db.query('SELECT 1 FROM users LIMIT 1')).length === 0;
+      return (await db.query('SELECT 1 FROM links LIMIT 1')).length === 0;
     },
     async ping() {
       // As in SQLite: read every table requests read, and commit a write.

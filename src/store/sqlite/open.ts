@@ -51,7 +51,7 @@ export function openSqliteStore(dataDir: string): Store {
     throw new StoreStartupError(`cannot create the SQLite database ${file}: ${(err as Error).message}`, { cause: err });
   }
   const db = open(file);
-  const anyUser = db.prepare('SELECT 1 FROM users LIMIT 1');
+  const anyLink = db.prepare('SELECT 1 FROM links LIMIT 1');
   // Readiness reads a row of every table requests read and commits a write, so a file that can
   // no longer be written, a corrupt table or a lock held by another process all make it fail.
   // Prepared once: SQLite re-checks the schema on every run, so a table dropped since fails the probe.
@@ -64,7 +64,7 @@ export function openSqliteStore(dataDir: string): Store {
   const guard = <T extends object>(repo: T) => translateErrors(retryWhileBusy(repo), translateSqliteError);
   const lifecycle = guard({
     async isEmpty() {
-      return anyUser.get() === undefined;
+      return anyLink.get() === undefined;
     },
     async ping() {
       probe.immediate(Date.now());
