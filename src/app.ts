@@ -3,11 +3,11 @@ import express from 'express';
 import type { Express } from 'express';
 import { composeParts } from './compose';
 import type { AppDeps } from './compose';
-import { commonHeaders } from './http/common-headers';
-import { createErrorHandler, notFoundHandler } from './http/error-handler';
-import { createFastPath } from './http/fast-path';
-import { HttpError } from './http/problems';
-import { bundleOpenApi } from './http/openapi-bundle';
+import { commonHeaders } from './http/guards/common-headers';
+import { createErrorHandler, notFoundHandler } from './http/answer/error-handler';
+import { createFastPath } from './http/pipeline/dispatcher';
+import { HttpError } from './http/answer/problems';
+import { bundleOpenApi } from './http/routes/openapi-bundle';
 import { pipelineOf, stagesOf } from './http/pipeline/pipeline';
 import { mountRoutes } from './http/pipeline/route';
 import { asMiddleware } from './http/pipeline/stage';
@@ -28,7 +28,7 @@ function hostFields(req: IncomingMessage): number {
 const PREFLIGHT_ROUTE = 'preflight';
 
 /**
- * The service's request listener: the dispatcher (src/http/fast-path.ts) for the hottest reads,
+ * The service's request listener: the dispatcher (src/http/pipeline/dispatcher.ts) for the hottest reads,
  * Express for everything else. It carries Express's `request` / `response` prototypes, which
  * createServer gives every request and response from birth.
  */

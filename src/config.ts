@@ -1,4 +1,4 @@
-import { DEFAULT_COMPRESS_MIN_BYTES } from './http/encoding/compress';
+import { DEFAULT_COMPRESS_MIN_BYTES } from './http/answer/encoding/compress';
 import { LOG_LEVELS } from './observability/logger';
 
 /** Service configuration, read once from the environment and validated. */
@@ -85,7 +85,7 @@ export const DEFAULT_SIGN_IN: SignInSettings = {
   passwordScryptLogN: 17,
 }
 
-/** Rate limits of writes and redirects (src/http/rate-limit.ts): requests per fixed window; 0 turns a limit off. */
+/** Rate limits of writes and redirects (src/http/guards/rate-limit.ts): requests per fixed window; 0 turns a limit off. */
 export interface RateLimits {
   windowSeconds: number;
   /** POST, PATCH and DELETE per API key. */

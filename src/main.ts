@@ -13,14 +13,14 @@ import { DEMO_KEYS, DEMO_PASSWORDS, seedDemoData } from './domain/seed';
 import { StoreStartupError } from './domain/store-errors';
 import { createLogger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
-import { handleClientError } from './http/client-error';
-import { createServer } from './http/server';
+import { handleClientError } from './http/pipeline/client-error';
+import { createServer } from './http/pipeline/server';
 import { scrapeAcrossWorkers } from './process/cluster-metrics';
 import { formatAddress, listen, ListenError } from './process/listen';
 import { exitWithStartupFailure, superviseWorkers } from './process/workers';
 import { createStore } from './store/create-store';
 import { describeDatabase } from './store/postgres/open';
-import { drainServer } from './http/shutdown';
+import { drainServer } from './http/pipeline/shutdown';
 
 /** API keys' last use is written this often (and at shutdown): `npm run keys -- list` is at most this late. */
 const KEY_USAGE_FLUSH_MS = 30_000;
@@ -56,7 +56,7 @@ async function serve(config: Config): Promise<void> {
   });
   const keyUsage = createKeyUsage(store.keys, { flushMs: KEY_USAGE_FLUSH_MS, now: () => new Date(), log: (message, err) => logger.error({ err }, message) });
   const app = createApp({ config, store, registry, clicks, logger, metrics, rateLimits: config.rateLimits, keyUsage });
-  const server = createServer(app, config); // req/res born with Express's prototypes: see src/http/server.ts
+  const server = createServer(app, config); // req/res born with Express's prototypes: see src/http/pipeline/server.ts
   server.on('clientError', handleClientError);
   let stopping = false;
   async function shutdown(signal: string): Promise<void> {

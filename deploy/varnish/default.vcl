@@ -6,11 +6,11 @@ vcl 4.1;
 # Facet answers the public card GET /api/links/{code} with `Cache-Control: public, max-age=60`
 # and `Vary: Accept, X-Client-Platform, Authorization`. Without help a shared cache keeps one
 # object per *spelling* of those headers. This file rewrites them, before lookup, to the one
-# media type the service would choose (DESIGN.md, "Negotiation rules"), so the cache keeps one
+# media type the service would choose (docs/design.md, "Negotiation rules"), so the cache keeps one
 # variant per representation of the card (summary, full, partner.v3) plus "nothing acceptable"
 # (406, never stored: the service sends it with `no-store`).
 #
-# The rules mirrored here live in src/http/negotiation/ (negotiate.ts, accept-ranges.ts,
+# The rules mirrored here live in src/http/answer/negotiation/ (negotiate.ts, accept-ranges.ts,
 # default-representation.ts); test/varnish/ runs a corpus of Accept and X-Client-Platform
 # values, derived from the registry, through real varnishd and that code and fails on any
 # difference.
@@ -20,7 +20,7 @@ vcl 4.1;
 # parameter names) go to the service uncached instead of being guessed at.
 #
 # Compression and CORS (issue 14). Facet compresses its own answers (br or gzip, chosen by
-# Accept-Encoding as src/http/encoding/accept-encoding.ts chooseEncoding() does) and gives each
+# Accept-Encoding as src/http/answer/encoding/accept-encoding.ts chooseEncoding() does) and gives each
 # coding its own strong ETag ("<tag>-br", "<tag>-gz"); with CORS_ORIGINS set, every /api answer
 # also varies on Origin. For GET and HEAD, facet_encoding rewrites Accept-Encoding to exactly
 # `br`, `gzip` or nothing (identity), and facet_cors_origin keeps Origin only when it is one of

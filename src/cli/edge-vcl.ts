@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { VendorType } from '../../representations/media-types';
 import { DEFINITIONS } from '../../representations/registry';
-import { defaultRepresentation, PLATFORM_DEFAULTS } from '../http/negotiation/default-representation';
+import { defaultRepresentation, PLATFORM_DEFAULTS } from '../http/answer/negotiation/default-representation';
 
 /** What the edge's Accept normalisation needs of the registry: the public card's offers and what generic ranges stand for. */
 export interface EdgeOffers<T extends string = string> {

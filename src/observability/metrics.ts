@@ -16,7 +16,7 @@ export interface Metrics {
   /** A 406: which type the client asked for first (bounded to known types). */
   observeNotAcceptable(requested: string): void;
   observeCacheLookup(hit: boolean): void;
-  /** A request answered by the dispatcher (src/http/fast-path.ts), without Express. */
+  /** A request answered by the dispatcher (src/http/pipeline/dispatcher.ts), without Express. */
   observeFastPath(): void;
   observeClickBatch(size: number, lagSeconds: number): void;
 }

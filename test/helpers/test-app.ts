@@ -11,7 +11,7 @@ import { createClickRecorder } from '../../src/domain/clicks';
 import type { ClickRecorder } from '../../src/domain/clicks';
 import { hashKey } from '../../src/domain/keys';
 import { createPasswordHasher } from '../../src/domain/passwords';
-import type { RateLimitOptions } from '../../src/http/rate-limit';
+import type { RateLimitOptions } from '../../src/http/guards/rate-limit';
 import type { Metrics } from '../../src/observability/metrics';
 import { DEMO_KEYS, seedDemoData } from '../../src/domain/seed';
 import type { Store } from '../../src/domain/repository';

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { FULL, SUMMARY } from '../../representations/media-types';
-import { CORS_EXPOSED_HEADERS } from '../../src/http/cors';
+import { CORS_EXPOSED_HEADERS } from '../../src/http/guards/cors';
 import { createMetrics } from '../../src/observability/metrics';
 import { expectValidBody } from '../helpers/schema';
 import { createTestApp, KEYS } from '../helpers/test-app';

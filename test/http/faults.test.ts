@@ -7,7 +7,7 @@ import { createLinkService } from '../../src/domain/links';
 import type { LinkService } from '../../src/domain/links';
 import { hashKey } from '../../src/domain/keys';
 import { createUserService } from '../../src/domain/users';
-import { STORE_RETRY_AFTER_SECONDS } from '../../src/http/error-handler';
+import { STORE_RETRY_AFTER_SECONDS } from '../../src/http/answer/error-handler';
 import { StoreConflictError, StoreUnavailableError } from '../../src/domain/store-errors';
 import { BUSY_WAIT_MS } from '../../src/store/sqlite/busy-retry';
 import { translateSqliteError } from '../../src/store/sqlite/errors';

@@ -10,8 +10,8 @@ import { PARTNER_V3, PROBLEM, SUMMARY } from '../../representations/media-types'
 import type { VendorType } from '../../representations/media-types';
 import { buildRegistry, DEFINITIONS, OTHER_SCHEMAS, SCHEMA_FILES, takesFields } from '../../representations/registry';
 import { sparseFileOf, SPARSE_SUFFIX } from '../../representations/sparse';
-import { CORS_ALLOWED_HEADERS, CORS_MAX_AGE_SECONDS, CORS_METHODS } from '../../src/http/cors';
-import { PROBLEM_TYPE_BASE, PROBLEMS } from '../../src/http/problems';
+import { CORS_ALLOWED_HEADERS, CORS_MAX_AGE_SECONDS, CORS_METHODS } from '../../src/http/guards/cors';
+import { PROBLEM_TYPE_BASE, PROBLEMS } from '../../src/http/answer/problems';
 import { createTestApp } from '../helpers/test-app';
 import type { TestApp } from '../helpers/test-app';
 import { allRefs, examplesOf, loadDocument, OPENAPI_FILE, operationsOf, resolveRef, responseContents, SCHEMA_PREFIX, schemaRefsOf } from './document';

@@ -7,10 +7,10 @@ import { FULL, PARTNER_V3, SUMMARY } from '../../representations/media-types';
 import { hashKey } from '../../src/domain/keys';
 import type { CredentialRepository } from '../../src/domain/repository';
 import type { Scope } from '../../src/domain/types';
-import { handleClientError } from '../../src/http/client-error';
+import { handleClientError } from '../../src/http/pipeline/client-error';
 import { translateSqliteError } from '../../src/store/sqlite/errors';
-import { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS, CORS_MAX_AGE_SECONDS, CORS_METHODS } from '../../src/http/cors';
-import { MAX_ACCEPT_RANGES, MAX_REQUEST_TARGET } from '../../src/http/limits';
+import { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS, CORS_MAX_AGE_SECONDS, CORS_METHODS } from '../../src/http/guards/cors';
+import { MAX_ACCEPT_RANGES, MAX_REQUEST_TARGET } from '../../src/http/guards/limits';
 import { createTestApp, FIXED_NOW, KEYS } from '../helpers/test-app';
 
 /** One request that exercises one documented response of one operation. */

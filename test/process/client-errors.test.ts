@@ -3,7 +3,7 @@ import { maxHeaderSize } from 'node:http';
 import request from 'supertest';
 import { SUMMARY } from '../../representations/media-types';
 import { buildRegistry } from '../../representations/registry';
-import { MAX_REQUEST_TARGET } from '../../src/http/limits';
+import { MAX_REQUEST_TARGET } from '../../src/http/guards/limits';
 import { rawExchange } from '../helpers/raw-http';
 import { expectProblem, expectValidBody } from '../helpers/schema';
 import { startService } from './service-process';

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { FULL } from '../../representations/media-types';
 import { buildRegistry } from '../../representations/registry';
 import { hashKey } from '../../src/domain/keys';
-import { STORE_RETRY_AFTER_SECONDS } from '../../src/http/error-handler';
+import { STORE_RETRY_AFTER_SECONDS } from '../../src/http/answer/error-handler';
 import { expectProblem, expectValidBody } from '../helpers/schema';
 import { startService } from './service-process';
 import type { ServiceProcess } from './service-process';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { MAX_REQUEST_TARGET } from '../../src/http/limits';
+import { MAX_REQUEST_TARGET } from '../../src/http/guards/limits';
 import { accept, anySegment, authorization, body, contentEncoding, contentType, entityTags, freeSegment, platform } from './arbitraries';
 import { POOL, restorePool, RUNS, runProperty, sendAndCheck, startPropertyApp } from './harness';
 import type { Method, PropertyApp } from './harness';

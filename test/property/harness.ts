@@ -6,7 +6,7 @@ import request from 'supertest';
 import type { Response } from 'supertest';
 import { PROBLEM } from '../../representations/media-types';
 import type { ResourceName } from '../../representations/registry';
-import { handleClientError } from '../../src/http/client-error';
+import { handleClientError } from '../../src/http/pipeline/client-error';
 import { createTestApp, FIXED_NOW } from '../helpers/test-app';
 import type { TestApp } from '../helpers/test-app';
 import { expectValidBody } from '../helpers/schema';

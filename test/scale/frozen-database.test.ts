@@ -11,7 +11,7 @@ const registry = buildRegistry();
 const STATEMENT_TIMEOUT_MS = 2000;
 /**
  * A server that stops answering (a partition, a frozen host) must not hold a request much past
- * the configured statement timeout: DESIGN.md "503 with Retry-After, never a hang".
+ * the configured statement timeout: docs/design.md "503 with Retry-After, never a hang".
  */
 const ANSWER_BOUND_MS = STATEMENT_TIMEOUT_MS + 2000;
 

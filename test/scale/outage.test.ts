@@ -10,7 +10,7 @@ import { describeOnPostgres, eventually, ms, report } from './helpers';
 
 const registry = buildRegistry();
 const USER = `Bearer ${DEMO_KEYS.user}`;
-/** DESIGN.md "Scale": a store that is down answers 503 "within a few seconds", never a hang or a 500. */
+/** docs/design.md "Scale": a store that is down answers 503 with Retry-After, never a hang or a 500. */
 const ANSWER_BOUND_MS = 5000;
 const CODE = 'facet';
 

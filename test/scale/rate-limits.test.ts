@@ -10,7 +10,7 @@ const REDIRECT_QUOTA = 50;
 const WRITE_QUOTA = 20;
 /**
  * What two instances together may admit past one quota: 10 % of it (at least 2), for counts still
- * in flight between instances. DESIGN.md: "N instances never mean N quotas".
+ * in flight between instances. docs/design.md: "N instances never mean N quotas".
  */
 const allowedOvershoot = (quota: number) => Math.max(2, Math.ceil(quota * 0.1));
 const ENV = {

@@ -9,7 +9,7 @@ import { describeOnPostgres, eventually, inParallel, keepAlive, ms, occurrences,
 
 const registry = buildRegistry();
 const USER = `Bearer ${DEMO_KEYS.user}`;
-/** DESIGN.md "Scale": an edit on one instance is seen by the others within 250 ms. */
+/** docs/design.md "Scale": an edit on one instance is seen by the others within 250 ms. */
 const LAG_BOUND_MS = 250;
 const NO_LIMITS = { RATE_LIMIT_WRITES_PER_KEY: '0', RATE_LIMIT_WRITES_PER_ADDRESS: '0', RATE_LIMIT_REDIRECTS_PER_ADDRESS: '0', CLICK_FLUSH_MS: '200' };
 const agent = keepAlive();

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FULL } from '../../representations/media-types';
-import type { Coding } from '../../src/http/encoding/accept-encoding';
+import type { Coding } from '../../src/http/answer/encoding/accept-encoding';
 import { describeCacheBehaviour } from './helpers/cache-suite';
 import { APP_ORIGIN, startEdge } from './helpers/edge';
 import { describeEncodingAndCors } from './helpers/encoding-cors-suite';

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Router } from 'express';
-import { requestTargetLimit } from '../limits';
-import { varyOnNegotiation } from '../negotiation/middleware';
+import { requestTargetLimit } from '../guards/limits';
+import { varyOnNegotiation } from '../answer/negotiation/negotiate-request';
 import type { Stage } from './stage';
 import { isApi } from './stage';
 
@@ -30,7 +30,7 @@ export function apiVary(vary: string): Stage {
  * authentication; the write limits; the API routes; the short-link redirect. Security headers and
  * CORS come before all of it, in the listener (src/app.ts), so a preflight carries them too.
  * Express runs these steps in this order (createApp), and the dispatcher runs the same stages in
- * the same order before its hot routes (src/http/fast-path.ts).
+ * the same order before its hot routes (src/http/pipeline/dispatcher.ts).
  */
 export function pipelineOf(parts: { service: Router[]; vary: string; authentication: Stage; writeLimits: Stage; api: Router; redirect: Router }): Step[] {
   return [

@@ -6,14 +6,14 @@ import type { RequestHandler } from 'express';
 import type { FieldSelection } from '../../../representations/fields';
 import type { VendorType } from '../../../representations/media-types';
 import type { Principal, Scope } from '../../domain/types';
-import { MAX_BODY_BYTES } from '../body';
-import { createNegotiation } from '../negotiation/middleware';
-import { HttpError } from '../problems';
+import { MAX_BODY_BYTES } from '../answer/body';
+import { createNegotiation } from '../answer/negotiation/negotiate-request';
+import { HttpError } from '../answer/problems';
 import { methodNotAllowed } from '../routes/method-not-allowed';
-import { requestedFields } from '../sparse';
-import { andThen } from '../hot-route';
-import type { MaybePromise } from '../hot-route';
-import { principalRequired, scopeRequired, stateOf } from '../state';
+import { requestedFields } from '../answer/sparse';
+import { andThen } from './maybe';
+import type { MaybePromise } from './maybe';
+import { principalRequired, scopeRequired, stateOf } from './state';
 
 /** The request's path as sent, without its query (Express's `req.path`). */
 export function pathOf(req: IncomingMessage): string {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
-import { andThen } from '../hot-route';
-import type { MaybePromise } from '../hot-route';
+import { andThen } from './maybe';
+import type { MaybePromise } from './maybe';
 
 /** One step of the pipeline before the routes: the same function whether Express or the dispatcher answers. */
 export interface Stage {

@@ -4,9 +4,9 @@ import type { Registry } from '../../../representations/registry';
 import type { UserService } from '../../domain/users';
 import { pathOf } from '../pipeline/route';
 import type { RouteRecord } from '../pipeline/route';
-import { prepareComputed, servePrepared } from '../respond';
-import type { AnswerOptions } from '../respond';
-import type { SparseAnswers } from '../sparse';
+import { prepareComputed, servePrepared } from '../answer/respond';
+import type { AnswerOptions } from '../answer/respond';
+import type { SparseAnswers } from '../answer/sparse';
 
 /** `GET /api/me` and `GET /api/teams/{id}`: who the caller is, and the teams they are in. */
 export function accountRoutes(deps: { users: UserService; registry: Registry; ctx: () => ShapeContext; sparse: SparseAnswers; answerOptions?: AnswerOptions }): RouteRecord[] {

@@ -1,12 +1,12 @@
 import { CODE_PATTERN } from '../../domain/codes';
 import { foundLink } from '../../domain/links';
 import type { LinkService } from '../../domain/links';
-import { andThen } from '../hot-route';
-import type { LinkCards } from '../link-card';
+import { andThen } from '../pipeline/maybe';
+import type { LinkCards } from '../answer/link-card';
 import type { RouteRecord } from '../pipeline/route';
-import { HttpError } from '../problems';
-import { servePrepared } from '../respond';
-import type { SparseAnswers } from '../sparse';
+import { HttpError } from '../answer/problems';
+import { servePrepared } from '../answer/respond';
+import type { SparseAnswers } from '../answer/sparse';
 import type { Registry } from '../../../representations/registry';
 
 /** `GET /api/links/{code}`: the public card, prepared once per (link state, representation, field selection). */

@@ -1,13 +1,13 @@
-import { createAnswerCache } from '../etag';
+import { createAnswerCache } from '../answer/etag';
 import type { VendorType } from '../../../representations/media-types';
 import type { ShapeContext } from '../../../representations/context';
 import type { Registry } from '../../../representations/registry';
 import type { DashboardService } from '../../domain/dashboard';
 import { HOT_READ_TTL_MS } from '../../store/hot-read-cache';
 import type { RouteRecord } from '../pipeline/route';
-import { prepareComputed, servePrepared } from '../respond';
-import type { AnswerOptions, PreparedAnswer } from '../respond';
-import type { SparseAnswers } from '../sparse';
+import { prepareComputed, servePrepared } from '../answer/respond';
+import type { AnswerOptions, PreparedAnswer } from '../answer/respond';
+import type { SparseAnswers } from '../answer/sparse';
 
 /** Bytes of prepared dashboards kept (a full one is about 25 KB). */
 const KEPT_BYTES = 8 * 2 ** 20;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import { Router } from 'express';
-import { staticFile } from '../encoding/static-file';
+import { staticFile } from '../answer/encoding/static-file';
 import { methodNotAllowed } from './method-not-allowed';
 
 /** The folder of the swagger-ui-dist package: its prebuilt bundle and stylesheet. */

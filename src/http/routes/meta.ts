@@ -4,9 +4,9 @@ import { Router } from 'express';
 import type { Registry } from '../../../representations/registry';
 import type { Metrics } from '../../observability/metrics';
 import type { Store } from '../../domain/repository';
-import { requireMetricsToken } from '../metrics-auth';
-import { staticFile } from '../encoding/static-file';
-import { HttpError } from '../problems';
+import { requireMetricsToken } from '../guards/metrics-auth';
+import { staticFile } from '../answer/encoding/static-file';
+import { HttpError } from '../answer/problems';
 import { methodNotAllowed } from './method-not-allowed';
 
 /** The project root: the nearest folder above this file holding package.json (works from src/ and dist/). */

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { HttpError } from '../problems';
+import { HttpError } from '../answer/problems';
 
 /** Answers methods a route does not support: 204 with `Allow` for OPTIONS, else 405 (RFC 9110 §15.5.6). */
 export function methodNotAllowed(methods: string): RequestHandler {

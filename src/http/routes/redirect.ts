@@ -5,10 +5,10 @@ import { classifyDevice } from '../../domain/devices';
 import { followableLink } from '../../domain/links';
 import type { LinkService } from '../../domain/links';
 import type { Link } from '../../domain/types';
-import { andThen } from '../hot-route';
+import { andThen } from '../pipeline/maybe';
 import type { RouteRecord } from '../pipeline/route';
-import { HttpError } from '../problems';
-import type { RateLimiter } from '../rate-limit';
+import { HttpError } from '../answer/problems';
+import type { RateLimiter } from '../guards/rate-limit';
 
 /** What following a link needs. */
 export interface FollowDeps {

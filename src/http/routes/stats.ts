@@ -5,10 +5,10 @@ import { CODE_PATTERN } from '../../domain/codes';
 import type { LinkService } from '../../domain/links';
 import { pathOf } from '../pipeline/route';
 import type { RouteRecord } from '../pipeline/route';
-import { HttpError } from '../problems';
-import { prepareComputed, servePrepared } from '../respond';
-import type { AnswerOptions } from '../respond';
-import type { SparseAnswers } from '../sparse';
+import { HttpError } from '../answer/problems';
+import { prepareComputed, servePrepared } from '../answer/respond';
+import type { AnswerOptions } from '../answer/respond';
+import type { SparseAnswers } from '../answer/sparse';
 
 /** `GET /api/links/{code}/stats`: the owner's click analytics of one link. */
 export function statsRoutes(deps: { links: LinkService; analytics: AnalyticsService; registry: Registry; ctx: () => ShapeContext; sparse: SparseAnswers; answerOptions?: AnswerOptions }): RouteRecord[] {

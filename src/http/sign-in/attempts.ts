@@ -2,11 +2,11 @@ import type { IncomingMessage } from 'node:http';
 import { normaliseEmail } from '../../domain/accounts';
 import type { RateLimitCounts } from '../../domain/repository';
 import { hashSecret } from '../../domain/secrets';
-import { clientAddress } from '../client-address';
-import { HttpError } from '../problems';
-import { addressPartition } from '../rate-limit';
-import { createPolicy, windowOf } from '../rate-limit-windows';
-import type { Policy } from '../rate-limit-windows';
+import { clientAddress } from '../guards/client-address';
+import { HttpError } from '../answer/problems';
+import { addressPartition } from '../guards/rate-limit';
+import { createPolicy, windowOf } from '../guards/rate-limit-windows';
+import type { Policy } from '../guards/rate-limit-windows';
 
 /** How many failed sign-ins an account and an address may have per window. */
 export interface SignInQuotas {

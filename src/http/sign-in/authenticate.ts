@@ -9,13 +9,13 @@ import type { LiveSession, SessionEntry, SessionService } from '../../domain/ses
 import { ACCESS_PREFIX, REFRESH_PREFIX } from '../../domain/token-families';
 import type { TokenService } from '../../domain/token-families';
 import type { Principal } from '../../domain/types';
-import { andThen } from '../hot-route';
-import type { MaybePromise } from '../hot-route';
-import { HttpError } from '../problems';
+import { andThen } from '../pipeline/maybe';
+import type { MaybePromise } from '../pipeline/maybe';
+import { HttpError } from '../answer/problems';
 import { isApi } from '../pipeline/stage';
 import type { Stage } from '../pipeline/stage';
 import type { SessionStage } from '../pipeline/route';
-import { stateOf } from '../state';
+import { stateOf } from '../pipeline/state';
 import { sessionIdOf } from './cookies';
 import type { CsrfGuard } from './csrf';
 import { isUnsafe } from './csrf';

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { HttpError } from '../problems';
+import { HttpError } from '../answer/problems';
 
 /** Cross-site request forgery defences of cookie-authenticated requests (OWASP CSRF Prevention Cheat Sheet). */
 export interface CsrfGuard {

@@ -7,10 +7,10 @@ import type { LiveSession, SessionLifetimes, SessionService } from '../../domain
 import type { TokenService } from '../../domain/token-families';
 import type { User } from '../../domain/types';
 import type { UserService } from '../../domain/users';
-import { readBody } from '../body';
-import { HttpError } from '../problems';
-import { prepareComputed } from '../respond';
-import type { AnswerOptions } from '../respond';
+import { readBody } from '../answer/body';
+import { HttpError } from '../answer/problems';
+import { prepareComputed } from '../answer/respond';
+import type { AnswerOptions } from '../answer/respond';
 import type { RouteRecord } from '../pipeline/route';
 import type { SignInLimits } from './attempts';
 import type { Authenticator } from './authenticate';

@@ -1,7 +1,7 @@
 import type { VendorType } from '../../../representations/media-types';
 import { edgeOffersFromRegistry } from '../../../src/cli/edge-vcl';
-import { defaultRepresentation } from '../../../src/http/negotiation/default-representation';
-import { negotiate } from '../../../src/http/negotiation/negotiate';
+import { defaultRepresentation } from '../../../src/http/answer/negotiation/default-representation';
+import { negotiate } from '../../../src/http/answer/negotiation/negotiate';
 import { prng } from '../../../src/domain/seed';
 
 /** An anonymous request's negotiation headers; an Accept array is sent as several header lines. */
@@ -50,7 +50,7 @@ export function serviceChoice(c: AcceptCase, offers: readonly VendorType[]): Ven
 
 const hand = (accept: string | string[] | undefined, platform?: string): AcceptCase => ({ accept, platform });
 
-/** Tricky cases, one per rule or corner of DESIGN.md "Negotiation rules" and of RFC 9110 §12.5.1, then every offer by name. */
+/** Tricky cases, one per rule or corner of docs/design.md "Negotiation rules" and of RFC 9110 §12.5.1, then every offer by name. */
 export const HAND_WRITTEN: AcceptCase[] = [
   hand(undefined), hand(undefined, S1), hand(undefined, S2), hand(undefined, W),
   hand(undefined, S1.toUpperCase()), hand(undefined, 'windows'), hand(undefined, ''), hand(''), hand('', S2),

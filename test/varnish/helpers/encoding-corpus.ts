@@ -1,7 +1,7 @@
 import zlib from 'node:zlib';
 import { prng } from '../../../src/domain/seed';
-import { chooseEncoding } from '../../../src/http/encoding/accept-encoding';
-import type { Coding } from '../../../src/http/encoding/accept-encoding';
+import { chooseEncoding } from '../../../src/http/answer/encoding/accept-encoding';
+import type { Coding } from '../../../src/http/answer/encoding/accept-encoding';
 
 /** An Accept-Encoding as a client sends it: absent, one line, or several lines (joined by Node and by std.collect alike). */
 export type AcceptEncoding = string | string[] | undefined;

@@ -1,7 +1,7 @@
 import { FULL, SUMMARY } from '../../../representations/media-types';
 import { DEMO_KEYS } from '../../../src/domain/seed';
-import { CORS_EXPOSED_HEADERS } from '../../../src/http/cors';
-import type { Coding } from '../../../src/http/encoding/accept-encoding';
+import { CORS_EXPOSED_HEADERS } from '../../../src/http/guards/cors';
+import type { Coding } from '../../../src/http/answer/encoding/accept-encoding';
 import { APP_ORIGIN } from './edge';
 import type { Edge } from './edge';
 import { decode, ENCODING_SPELLINGS, generatedEncodings, serviceCoding } from './encoding-corpus';
@@ -21,7 +21,7 @@ function decoded(res: Reply): Reply {
   return { ...res, bytes, body: bytes.toString() };
 }
 
-/** `"tag"` → `"tag-gz"` / `"tag-br"` (src/http/encoding/compress.ts encodedEtag). */
+/** `"tag"` → `"tag-gz"` / `"tag-br"` (src/http/answer/encoding/compress.ts encodedEtag). */
 const etagOf = (identity: string, coding: Coding) => `${identity.slice(0, -1)}${SUFFIX[coding]}"`;
 
 /**

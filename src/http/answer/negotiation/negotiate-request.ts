@@ -1,0 +1,69 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { VendorType } from '../../../../representations/media-types';
+import type { Principal } from '../../../domain/types';
+import { HttpError } from '../problems';
+import { defaultRepresentation } from './default-representation';
+import { negotiate } from './negotiate';
+import type { Negotiated } from './negotiate';
+
+/** Every negotiated response varies on these; the credential decides the default (partner pin). */
+export const VARY = 'Accept, X-Client-Platform, Authorization';
+
+/**
+ * Marks an answer as negotiated: every /api answer, a 401 before negotiation included, carries it
+ * (`vary` adds Origin when CORS grants depend on it). A prepared answer replaces it with its own,
+ * which adds Accept-Encoding.
+ */
+export function varyOnNegotiation(res: ServerResponse, vary = VARY): void {
+  res.setHeader('Vary', vary);
+}
+
+const MEMO_ENTRIES = 256;
+const MEMO_KEY_MAX = 256;
+
+/** Picks one of a resource's offers for an Accept header and a default; remembers its outcomes. */
+export type Chooser = (accept: string | undefined, defaultType: VendorType) => Negotiated;
+
+/**
+ * negotiate() is pure, so its outcome is remembered per (default, Accept): clients send a handful
+ * of distinct values. Bounded in entries and key length, so varied spellings cost only a miss,
+ * and a miss is bounded by the Accept parser's own limits.
+ */
+export function createChooser(offers: readonly VendorType[]): Chooser {
+  const memo = new Map<string, Negotiated>();
+  return function choose(accept, defaultType) {
+    if (accept !== undefined && accept.length > MEMO_KEY_MAX) return negotiate(accept, offers, defaultType);
+    const key = accept === undefined ? defaultType : `${defaultType} ${accept}`;
+    let outcome = memo.get(key);
+    if (outcome === undefined) {
+      outcome = negotiate(accept, offers, defaultType);
+      if (memo.size >= MEMO_ENTRIES) memo.clear();
+      memo.set(key, outcome);
+    }
+    return outcome;
+  };
+}
+
+/** Chooses a request's representation of a resource, or throws its 400 (Accept over the limits) or 406. */
+export type NegotiateRequest = (req: IncomingMessage, principal: Principal | null) => VendorType;
+
+/**
+ * The one negotiation of a request (rules 1–6), called by every route that negotiates, before
+ * any data is loaded: the default from the credential and platform, then the memoised choice.
+ */
+export function createNegotiation(offers: readonly VendorType[]): NegotiateRequest {
+  const choose = createChooser(offers);
+  return function negotiateRequest(req, principal) {
+    const defaultType = defaultRepresentation({
+      keyKind: principal?.kind ?? null,
+      via: principal?.via ?? null,
+      platform: req.headers['x-client-platform'] as string | undefined,
+    });
+    const outcome = choose(req.headers.accept, defaultType);
+    if (outcome.ok) return outcome.type;
+    if (outcome.overLimit !== undefined) throw new HttpError('too-many-accept-ranges', outcome.overLimit);
+    throw new HttpError('not-acceptable', `This resource is available as: ${outcome.acceptable.join(', ')}.`, {
+      acceptable: [...outcome.acceptable],
+    });
+  };
+}

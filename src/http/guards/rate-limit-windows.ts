@@ -1,0 +1,77 @@
+import { LRUCache } from 'lru-cache';
+
+/**
+ * Fixed-window counting, the one replaceable unit of the rate limiter: which requests are counted,
+ * and what an answer over a quota looks like, are src/http/guards/rate-limit.ts's business.
+ */
+
+import type { Window, WindowSync } from './rate-limit-sync';
+
+/** One quota policy (draft-ietf-httpapi-ratelimit-headers): `quota` requests per window per partition. */
+export interface Policy {
+  name: string;
+  quota: number;
+  windowMs: number;
+  windows: LRUCache<string, Window>;
+}
+
+/** What one counted request left of its partition's window. */
+export interface Usage {
+  policy: Policy;
+  remaining: number;
+  resetSeconds: number;
+  exceeded: boolean;
+}
+
+/** A policy remembering at most `maxPartitions` windows (least recently seen forgotten first); null when `quota` is 0 (off). */
+export function createPolicy(name: string, quota: number, windowSeconds: number, maxPartitions: number): Policy | null {
+  return quota > 0 ? { name, quota, windowMs: windowSeconds * 1000, windows: new LRUCache<string, Window>({ max: maxPartitions }) } : null;
+}
+
+/** Requests counted in the window by every instance, as far as this one knows. */
+const usedOf = (window: Window) => window.used + window.others;
+
+/**
+ * The window of `partition` at `now` (ms since the epoch); a forgotten or ended one starts afresh.
+ * Windows are aligned to multiples of their length, so every instance sharing counts agrees on them.
+ */
+export function windowOf(policy: Policy, partition: string, now: number): Window {
+  const start = now - (now % policy.windowMs);
+  let window = policy.windows.get(partition);
+  if (!window || window.start !== start) {
+    window = { start, used: 0, pushed: 0, others: 0, learned: false };
+    policy.windows.set(partition, window);
+  }
+  return window;
+}
+
+/**
+ * What `window` leaves of the policy's quota at `now`, by this instance's count — or by `total`,
+ * the store's count right after this request was added there (exact across instances).
+ */
+export function usageOf(policy: Policy, window: Window, now: number, total = usedOf(window)): Usage {
+  return {
+    policy,
+    remaining: Math.max(0, policy.quota - total),
+    resetSeconds: Math.max(1, Math.ceil((window.start + policy.windowMs - now) / 1000)),
+    exceeded: total > policy.quota,
+  };
+}
+
+/** Counts one request of `partition` here; `sync` reports it to the other instances later. */
+export function take(policy: Policy, partition: string, now: number, sync: WindowSync | null = null): Usage {
+  const window = windowOf(policy, partition, now);
+  window.used += 1;
+  sync?.touched(policy.name, partition, window);
+  return usageOf(policy, window, now);
+}
+
+/**
+ * Whether a shared count must be decided with the store rather than on what this instance knows:
+ * the first request of a window here (the others' counts are unknown), or one in the last half of
+ * the quota (where a stale count would let a burst through). Far from the quota, and once over
+ * it, the local count decides at once.
+ */
+export function needsExchange(policy: Policy, window: Window): boolean {
+  return !window.learned || (usedOf(window) >= policy.quota / 2 && usedOf(window) <= policy.quota);
+}
