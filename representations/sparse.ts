@@ -21,8 +21,8 @@ export function sparseFileOf(file: string): string {
   return file.slice(0, -SCHEMA_SUFFIX.length) + SPARSE_SUFFIX;
 }
 
-/** Resolves a relative `$ref` of `from` (both relative to representations/) to the file it names. */
-function resolveFile(from: string, ref: string): string {
+/** Resolves a relative `$ref` of schema file `from` (both relative to representations/) to the file it names. */
+export function resolveSchemaFile(from: string, ref: string): string {
   const parts = from.split('/').slice(0, -1);
   for (const segment of ref.split('/')) {
     if (segment === '..') parts.pop();
@@ -50,7 +50,7 @@ function relax(node: Json, from: string, reached: Set<string>): Json {
   for (const [key, value] of Object.entries(node)) {
     if (key === 'required') continue;
     if (key === '$ref' && typeof value === 'string' && !value.startsWith('#')) {
-      reached.add(resolveFile(from, value.split('#')[0]!));
+      reached.add(resolveSchemaFile(from, value.split('#')[0]!));
       out[key] = sparseFileOf(value.split('#')[0]!) + (value.includes('#') ? value.slice(value.indexOf('#')) : '');
       continue;
     }

@@ -1,3 +1,4 @@
+import { expectUpgradedCredentials } from './store-fixtures';
 import { Client } from 'pg';
 import { StoreUnavailableError } from '../../src/domain/store-errors';
 import { migrations } from '../../src/store/postgres/migrations';
@@ -54,12 +55,7 @@ describeWithPostgres('the PostgreSQL store on a throwaway cluster', (cluster) =>
     }
     const store = await openPostgresStore(options(url));
     try {
-      expect(await store.keys.findByHash('h1')).toEqual({ keyId: 'k1', userId: 'u1', kind: 'user', scopes: null, expiresAt: null });
-      expect(await store.credentials.findLogin('ada@example.com')).toBeNull();
-      expect(await store.credentials.createAccount({ id: 'u2', name: 'Imposter', email: 'ada@example.com', avatarUrl: null, createdAt: new Date(0) }, 'h')).toBe(false);
-      await store.credentials.setPassword('u1', 'hash-1', new Date(0));
-      expect(await store.credentials.findLogin('ada@example.com')).toEqual({ userId: 'u1', passwordHash: 'hash-1' });
-      await expect(store.ping()).resolves.toBeUndefined();
+      await expectUpgradedCredentials(store);
     } finally {
       await store.close();
     }

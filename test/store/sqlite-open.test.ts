@@ -1,3 +1,4 @@
+import { expectUpgradedCredentials } from './store-fixtures';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -43,12 +44,7 @@ describe('opening the SQLite store', () => {
     db.close();
     const store = openSqliteStore(parent);
     try {
-      expect(await store.keys.findByHash('h1')).toEqual({ keyId: 'k1', userId: 'u1', kind: 'user', scopes: null, expiresAt: null });
-      expect(await store.credentials.findLogin('ada@example.com')).toBeNull();
-      expect(await store.credentials.createAccount({ id: 'u2', name: 'Imposter', email: 'ada@example.com', avatarUrl: null, createdAt: new Date(0) }, 'h')).toBe(false);
-      await store.credentials.setPassword('u1', 'hash-1', new Date(0));
-      expect(await store.credentials.findLogin('ada@example.com')).toEqual({ userId: 'u1', passwordHash: 'hash-1' });
-      await expect(store.ping()).resolves.toBeUndefined();
+      await expectUpgradedCredentials(store);
     } finally {
       await store.close();
     }

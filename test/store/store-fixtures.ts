@@ -65,3 +65,16 @@ export async function announcedBy(listener: Store, writer: Store, ownerId: strin
   recording = false;
   return heard;
 }
+
+/**
+ * What a store opened on a database of an older schema (a user `Ada@Example.com` with key `k1`/`h1`,
+ * no password) must do after migrating: keep the key, compare e-mails case-insensitively, take a password.
+ */
+export async function expectUpgradedCredentials(store: Store): Promise<void> {
+  expect(await store.keys.findByHash('h1')).toEqual({ keyId: 'k1', userId: 'u1', kind: 'user', scopes: null, expiresAt: null });
+  expect(await store.credentials.findLogin('ada@example.com')).toBeNull();
+  expect(await store.credentials.createAccount({ id: 'u2', name: 'Imposter', email: 'ada@example.com', avatarUrl: null, createdAt: new Date(0) }, 'h')).toBe(false);
+  await store.credentials.setPassword('u1', 'hash-1', new Date(0));
+  expect(await store.credentials.findLogin('ada@example.com')).toEqual({ userId: 'u1', passwordHash: 'hash-1' });
+  await expect(store.ping()).resolves.toBeUndefined();
+}

@@ -1,16 +1,7 @@
 import { parse } from 'yaml';
+import { resolveSchemaFile } from '../../../representations/sparse';
 
 const PREFIX = 'representations/';
-
-/** Resolves `./x` and `../x` against a schema file's folder (both relative to representations/). */
-function resolveFile(fromFile: string, ref: string): string {
-  const parts = fromFile.split('/').slice(0, -1);
-  for (const segment of ref.split('/')) {
-    if (segment === '..') parts.pop();
-    else if (segment !== '.') parts.push(segment);
-  }
-  return parts.join('/');
-}
 
 /** A deep copy of `node` with every `$ref` to a schema file replaced by the file's content. */
 function inline(node: unknown, schemas: Record<string, object>, fromFile: string | null): unknown {
@@ -18,7 +9,7 @@ function inline(node: unknown, schemas: Record<string, object>, fromFile: string
   if (typeof node !== 'object' || node === null) return node;
   const ref = (node as { $ref?: unknown }).$ref;
   if (typeof ref === 'string' && !ref.startsWith('#')) {
-    const file = fromFile === null ? ref.replace(PREFIX, '') : resolveFile(fromFile, ref);
+    const file = fromFile === null ? ref.replace(PREFIX, '') : resolveSchemaFile(fromFile, ref);
     const schema = schemas[file];
     if (!schema) throw new Error(`openapi.yaml refers to unknown schema ${ref}`);
     const { $schema: _dialect, ...body } = schema as Record<string, unknown>;
