@@ -87,7 +87,7 @@ export async function runCredentialsBench(): Promise<void> {
         RATE_LIMIT_REDIRECTS_PER_ADDRESS: '1000000000',
         // The service's default password cost, whatever the shell says: the seed hashes the demo passwords at it too.
         PASSWORD_SCRYPT_LOG_N: '17',
-        // An attempt counts as a failure until its password is verified: 50 at once for one account would pass its quota of 10.
+        // An attempt counts as a failure until its password is verified: of 50 at once for one account, 40 are over its quota of 10 (429).
         SIGNIN_FAILURES_PER_ACCOUNT: '1000000', SIGNIN_FAILURES_PER_ADDRESS: '1000000000',
         // However long BENCH_SECONDS makes the run, the session and the access token outlive it.
         SESSION_IDLE_SECONDS: '7200', ACCESS_TOKEN_SECONDS: '7200',

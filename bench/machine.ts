@@ -25,9 +25,11 @@ function packageVersion(name: string): string {
 }
 
 function sourceTree(): string {
+  // A run from an export of one commit (git archive, no .git) is told which commit it is.
+  if (process.env.BENCH_SOURCE) return process.env.BENCH_SOURCE;
   const git = (...args: string[]) => spawnSync('git', args, { cwd: PROJECT }).stdout?.toString().trim() ?? '';
   const head = git('rev-parse', '--short', 'HEAD');
-  if (!head) return 'not a git checkout';
+  if (!head) return 'not a git checkout (set BENCH_SOURCE to name the commit)';
   return git('status', '--porcelain', '--untracked-files=no') ? `${head} plus uncommitted changes` : head;
 }
 
