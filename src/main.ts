@@ -59,10 +59,13 @@ async function serve(config: Config): Promise<void> {
   const server = createServer(app, config); // req/res born with Express's prototypes: see src/http/pipeline/server.ts
   server.on('clientError', handleClientError);
   let stopping = false;
+  let listened = false;
   async function shutdown(signal: string): Promise<void> {
     if (stopping) return;
     stopping = true;
-    info(`${signal}: closing; flushing ${clicks.pending()} pending clicks`);
+    // A start-up called off (WORKERS=N giving up after a sibling failed) served nothing: the
+    // primary's one line says why, and this process adds none.
+    if (listened) info(`${signal}: closing; flushing ${clicks.pending()} pending clicks`);
     const { forced } = await drainServer(server, config.shutdownTimeoutMs);
     if (forced > 0) logger.warn(`${forced} connections still open after SHUTDOWN_TIMEOUT_MS were cut`);
     await clicks.close();
@@ -76,6 +79,7 @@ async function serve(config: Config): Promise<void> {
 
   // Only now: whoever reads the line below may signal at once, and the handlers must be there.
   const bound = await listen(server, config.port, config.host);
+  listened = true;
   info(`facet listening on ${formatAddress(bound)} (public URL ${config.publicBaseUrl}; ${store.kind} store: ${where})`);
   logger.flush(); // whoever waits for this line (a supervisor, a test) need not wait for the buffer
 }
