@@ -40,11 +40,6 @@ export function deriveSecret(prefix: string, from: string, salt: string): string
   return body + checksumOf(body);
 }
 
-/** Whether `secret` has the shape of a minted secret (`fct_…` with a checksum), whatever its checksum. */
-export function looksMinted(secret: string): boolean {
-  return secret.startsWith('fct_') && MINTED.test(secret);
-}
-
 /** Whether a minted secret's checksum holds. */
 export function checksumHolds(secret: string): boolean {
   const match = MINTED.exec(secret);

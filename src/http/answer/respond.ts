@@ -4,7 +4,8 @@ import type { VendorType } from '../../../representations/media-types';
 import { noneMatchHits } from './conditional';
 import type { Coding, ContentCoding } from './encoding/accept-encoding';
 import { chooseEncoding } from './encoding/accept-encoding';
-import { compressSync, DEFAULT_COMPRESS_MIN_BYTES, encodedEtag } from './encoding/compress';
+import { compressSync, DEFAULT_COMPRESS_MIN_BYTES } from './encoding/compress';
+import { encodedTag } from './etag';
 import { VARY } from './negotiation/negotiate-request';
 
 /** The `Link` header value advertising a URL's other representations (RFC 8288). */
@@ -84,7 +85,7 @@ export function encodedAnswer(answer: PreparedAnswer, coding: Coding): PreparedA
     const body = small ? null : compressSync(answer.body, coding);
     variant = body === null || body.length >= answer.body.length
       ? null
-      : prepareAnswer({ ...source, etag: encodedEtag(source.etag, coding), body, contentEncoding: coding });
+      : prepareAnswer({ ...source, etag: encodedTag(source.etag, coding), body, contentEncoding: coding });
     answer.encoded[coding] = variant;
   }
   return variant ?? answer;

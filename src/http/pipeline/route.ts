@@ -93,7 +93,7 @@ function admit(rule: CallerRule, principal: Principal | null, scope: Scope | und
   if (rule === 'anyone') return principal;
   const caller = principalRequired(principal);
   if (rule === 'user' && caller.kind !== 'user') {
-    throw new HttpError('forbidden', 'The dashboard is for user keys; partner keys read /api/links and /api/me.');
+    throw new HttpError('forbidden', 'This resource is for people (user keys, sessions, access tokens); partner keys read /api/links and /api/me.');
   }
   return scope ? scopeRequired(caller, scope) : caller;
 }

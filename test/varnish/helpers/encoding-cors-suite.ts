@@ -21,7 +21,7 @@ function decoded(res: Reply): Reply {
   return { ...res, bytes, body: bytes.toString() };
 }
 
-/** `"tag"` → `"tag-gz"` / `"tag-br"` (src/http/answer/encoding/compress.ts encodedEtag). */
+/** `"tag"` → `"tag-gz"` / `"tag-br"` (src/http/answer/etag.ts encodedTag). */
 const etagOf = (identity: string, coding: Coding) => `${identity.slice(0, -1)}${SUFFIX[coding]}"`;
 
 /**

@@ -1,4 +1,3 @@
-import { encodedTag } from '../etag';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import type { ContentCoding } from './accept-encoding';
@@ -31,5 +30,3 @@ export function compressAsync(body: Buffer, coding: ContentCoding): Promise<Buff
   return coding === 'br' ? brotliAsync(body, ASYNC_OPTIONS.br) : gzipAsync(body, ASYNC_OPTIONS.gzip);
 }
 
-/** The entity-tag of an encoded variant (src/http/answer/etag.ts holds the grammar): `"x"` → `"x-gz"` / `"x-br"`, weakness kept. */
-export const encodedEtag = encodedTag;

@@ -1,10 +1,10 @@
-import { contentTag, isEncodingOf } from '../etag';
+import { contentTag, encodedTag, isEncodingOf } from '../etag';
 import type { RequestHandler } from 'express';
 import { ifMatchPasses, noneMatchHits } from '../conditional';
 import { HttpError } from '../problems';
 import { chooseEncoding } from './accept-encoding';
 import type { ContentCoding } from './accept-encoding';
-import { compressAsync, DEFAULT_COMPRESS_MIN_BYTES, encodedEtag } from './compress';
+import { compressAsync, DEFAULT_COMPRESS_MIN_BYTES } from './compress';
 
 /** A file served as it is (openapi.yaml, the docs page and bundle), with its encodings made once. */
 interface StaticFile {
@@ -87,7 +87,7 @@ export function staticFile(type: string, load: Buffer | string | (() => Buffer),
     }
     const coding = chooseEncoding(req.headers['accept-encoding']);
     const compressed = coding === 'identity' ? null : await encoded(file, body, coding);
-    const etag = compressed && coding !== 'identity' ? encodedEtag(file.etag, coding) : file.etag;
+    const etag = compressed && coding !== 'identity' ? encodedTag(file.etag, coding) : file.etag;
     const common = ['Vary', 'Accept-Encoding', 'ETag', etag, 'Cache-Control', file.cacheControl];
     if (noneMatchHits(req.headers['if-none-match'], etag)) {
       res.writeHead(304, common).end();

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import zlib from 'node:zlib';
 import { FULL } from '../../../../representations/media-types';
-import { encodedEtag } from '../../../../src/http/answer/encoding/compress';
+import { encodedTag } from '../../../../src/http/answer/etag';
 import { encodedAnswer, prepareAnswer } from '../../../../src/http/answer/respond';
 import type { PreparedAnswer } from '../../../../src/http/answer/respond';
 
@@ -62,9 +62,9 @@ describe('encodedAnswer', () => {
   });
 });
 
-describe('encodedEtag', () => {
+describe('encodedTag', () => {
   it('appends the coding inside the quotes and keeps a weak prefix', () => {
-    expect(encodedEtag('"abc"', 'gzip')).toBe('"abc-gz"');
-    expect(encodedEtag('W/"abc"', 'br')).toBe('W/"abc-br"');
+    expect(encodedTag('"abc"', 'gzip')).toBe('"abc-gz"');
+    expect(encodedTag('W/"abc"', 'br')).toBe('W/"abc-br"');
   });
 });
