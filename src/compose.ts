@@ -3,15 +3,9 @@ import path from 'node:path';
 import type { ShapeContext } from '../representations/context';
 import type { Registry } from '../representations/registry';
 import type { Config } from './config';
-import { DEFAULT_RATE_LIMITS, DEFAULT_SIGN_IN } from './config';
-import { createAccountService } from './domain/accounts';
-import type { AccountService } from './domain/accounts';
+import { composeSignIn } from './compose-sign-in';
+import { DEFAULT_RATE_LIMITS } from './config';
 import type { KeyUsage } from './domain/key-usage';
-import { createPasswordHasher } from './domain/passwords';
-import { createSessionService } from './domain/sessions';
-import type { SessionLifetimes, SessionService } from './domain/sessions';
-import { createTokenService } from './domain/token-families';
-import type { TokenService } from './domain/token-families';
 import { createAnalyticsService } from './domain/analytics';
 import type { AnalyticsService } from './domain/analytics';
 import type { ClickRecorder } from './domain/clicks';
@@ -25,12 +19,7 @@ import { createLogger } from './observability/logger';
 import type { Logger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
 import type { Metrics } from './observability/metrics';
-import { createAuthenticator } from './http/sign-in/authenticate';
 import type { Authenticator } from './http/sign-in/authenticate';
-import { createSignInLimits } from './http/sign-in/attempts';
-import type { SignInLimits } from './http/sign-in/attempts';
-import { createCsrfGuard } from './http/sign-in/csrf';
-import type { CsrfGuard } from './http/sign-in/csrf';
 import { createCors } from './http/guards/cors';
 import type { Cors } from './http/guards/cors';
 import { answerVary } from './http/answer/respond';
@@ -97,12 +86,6 @@ export interface Parts {
   ctx: () => ShapeContext;
   observer: RequestObserver;
   auth: Authenticator;
-  accounts: AccountService;
-  sessions: SessionService;
-  tokens: TokenService;
-  csrf: CsrfGuard;
-  signInLimits: SignInLimits;
-  sessionLifetimes: SessionLifetimes;
   limiter: RateLimiter;
   cards: LinkCards;
   answerFailure: AnswerFailure;
@@ -139,20 +122,13 @@ export function composeParts(deps: AppDeps): Parts {
   const ctx = (): ShapeContext => ({ baseUrl, now: now() });
   // Counts shared through the store, when it shares them: N instances never mean N quotas.
   const limiter = createRateLimiter({ ...(deps.rateLimits ?? DEFAULT_RATE_LIMITS), shared: store.rateLimits, log });
-  const signIn = { ...DEFAULT_SIGN_IN, ...config.signIn };
-  const hasher = createPasswordHasher(signIn.passwordScryptLogN);
-  const sessionLifetimes = { idleMs: signIn.sessionIdleSeconds * 1000, absoluteMs: signIn.sessionAbsoluteSeconds * 1000 };
-  const sessions = createSessionService({ credentials: store.credentials, lifetimes: sessionLifetimes, now, log });
-  const tokens = createTokenService({
-    credentials: store.credentials,
-    lifetimes: { accessMs: signIn.accessTokenSeconds * 1000, refreshIdleMs: signIn.refreshIdleSeconds * 1000, refreshAbsoluteMs: signIn.refreshAbsoluteSeconds * 1000, graceMs: signIn.refreshGraceSeconds * 1000 },
-    now,
-  });
   const cors = createCors(config.corsOrigins ?? []);
-  const csrf = createCsrfGuard(new URL(baseUrl).origin, config.corsOrigins ?? []);
-  const auth = createAuthenticator({ keys: store.keys, sessions, tokens, csrf, keyUsage: deps.keyUsage, now, vary: answerVary(cors.enabled, false, true), countSessionWrite: limiter.countSessionWrite });
-  // A key, session or token revoked on any instance (announced by a shared store) stops working here at once.
-  store.subscribe?.((change) => { if (change.kind === 'accounts' || change.kind === 'unknown') auth.forget(); });
+  const signIn = composeSignIn({
+    settings: config.signIn, store, now, log, keyUsage: deps.keyUsage,
+    ownOrigin: new URL(baseUrl).origin, corsOrigins: config.corsOrigins ?? [],
+    sessionVary: answerVary(cors.enabled, false, true), countSessionWrite: limiter.countSessionWrite,
+  });
+  const { auth, tokens } = signIn;
   const answerOptions: AnswerOptions = { vary: answerVary(cors.enabled), compressMinBytes: config.compressMinBytes };
   const privateAnswerOptions: AnswerOptions = { vary: answerVary(cors.enabled, true, true), compressMinBytes: config.compressMinBytes };
   const sparse = createSparseAnswers({ cacheBytes: config.representationCacheBytes });
@@ -174,10 +150,8 @@ export function composeParts(deps: AppDeps): Parts {
   const card = compile(cardRoute({ links: services.links, cards, registry, sparse }));
   const dashboardCompiled = compile(dashboardRoute(createDashboardAnswers({ dashboard, registry, ctx, dataVersion, answerOptions: privateAnswerOptions }), { registry, sparse }));
   const redirect = compile(redirectRoute({ links: services.links, follow, limiter, now }));
-  const accounts = createAccountService({ credentials: store.credentials, hasher, now });
-  const signInLimits = createSignInLimits({ windowSeconds: signIn.failureWindowSeconds, perAccount: signIn.failuresPerAccount, perAddress: signIn.failuresPerAddress }, store.rateLimits, log, () => now().getTime());
   const api = [
-    ...signInRoutes({ accounts, sessions, tokens, users: services.users, auth, csrf, limits: signInLimits, registry, ctx, lifetimes: sessionLifetimes, answerOptions: privateAnswerOptions }).map(compile),
+    ...signInRoutes({ ...signIn, users: services.users, registry, ctx, lifetimes: signIn.sessionLifetimes, answerOptions: privateAnswerOptions }).map(compile),
     ...oauthRoutes({ tokens }).map(compile),
     ...statsRoutes({ links: services.links, analytics: services.analytics, registry, ctx, sparse, answerOptions: privateAnswerOptions }).map(compile),
     ...linksRoutes({ links: services.links, registry, cards, card: card.record, baseUrl, now, sparse, answerOptions: privateAnswerOptions }).map((r) => (r === card.record ? card : compile(r))),
@@ -193,12 +167,6 @@ export function composeParts(deps: AppDeps): Parts {
     ctx,
     observer: createRequestObserver(logger, metrics),
     auth,
-    accounts,
-    sessions,
-    tokens,
-    csrf,
-    signInLimits,
-    sessionLifetimes,
     limiter,
     cards,
     answerFailure: createFailureAnswer(log),

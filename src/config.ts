@@ -1,5 +1,12 @@
 import { DEFAULT_COMPRESS_MIN_BYTES } from './http/answer/encoding/compress';
 import { LOG_LEVELS } from './observability/logger';
+import { ConfigError, integer } from './config-values';
+import { readSignInSettings } from './sign-in-config';
+import type { SignInSettings } from './sign-in-config';
+
+export { ConfigError } from './config-values';
+export { DEFAULT_SIGN_IN } from './sign-in-config';
+export type { SignInSettings } from './sign-in-config';
 
 /** Service configuration, read once from the environment and validated. */
 export interface Config {
@@ -51,40 +58,6 @@ export interface Config {
   signIn: SignInSettings;
 }
 
-/** How long web sessions and mobile tokens live, how many failed sign-ins are allowed, how hard passwords are hashed. */
-export interface SignInSettings {
-  /** A web session ends after this long unused (sliding; OWASP: 15–30 min). */
-  sessionIdleSeconds: number;
-  /** A web session ends this long after sign-in whatever its use (OWASP: 4–8 h). */
-  sessionAbsoluteSeconds: number;
-  accessTokenSeconds: number;
-  /** A refresh-token family ends after this long without a refresh. */
-  refreshIdleSeconds: number;
-  /** A refresh-token family ends this long after sign-in whatever its use. */
-  refreshAbsoluteSeconds: number;
-  /** The token retired by the latest rotation may be presented again within this time and gets the same successor. */
-  refreshGraceSeconds: number;
-  failureWindowSeconds: number;
-  failuresPerAccount: number;
-  failuresPerAddress: number;
-  /** scrypt cost as log2(N); OWASP's 17 or more in production. */
-  passwordScryptLogN: number;
-}
-
-/** OWASP's session timeouts and scrypt cost, Okta's refresh grace, RFC 9700-style lifetimes. */
-export const DEFAULT_SIGN_IN: SignInSettings = {
-  sessionIdleSeconds: 30 * 60,
-  sessionAbsoluteSeconds: 8 * 3600,
-  accessTokenSeconds: 15 * 60,
-  refreshIdleSeconds: 30 * 86400,
-  refreshAbsoluteSeconds: 90 * 86400,
-  refreshGraceSeconds: 30,
-  failureWindowSeconds: 15 * 60,
-  failuresPerAccount: 10,
-  failuresPerAddress: 100,
-  passwordScryptLogN: 17,
-}
-
 /** Rate limits of writes and redirects (src/http/guards/rate-limit.ts): requests per fixed window; 0 turns a limit off. */
 export interface RateLimits {
   windowSeconds: number;
@@ -98,19 +71,6 @@ export interface RateLimits {
 
 /** Generous enough that a person, an integration or the demo never meets them; a flood does. */
 export const DEFAULT_RATE_LIMITS: RateLimits = { windowSeconds: 60, writesPerKey: 600, writesPerAddress: 1200, redirectsPerAddress: 6000 };
-
-/** Thrown for a bad configuration value; main prints it and exits. */
-export class ConfigError extends Error {}
-
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
-}
 
 function baseUrl(raw: string): string {
   let url: URL;
@@ -181,24 +141,6 @@ function origins(raw: string | undefined): string[] {
   return [...new Set(list)];
 }
 
-function signIn(env: NodeJS.ProcessEnv, production: boolean): SignInSettings {
-  const d = DEFAULT_SIGN_IN;
-  const settings: SignInSettings = {
-    sessionIdleSeconds: integer(env, 'SESSION_IDLE_SECONDS', d.sessionIdleSeconds, 60, 86400),
-    sessionAbsoluteSeconds: integer(env, 'SESSION_ABSOLUTE_SECONDS', d.sessionAbsoluteSeconds, 60, 30 * 86400),
-    accessTokenSeconds: integer(env, 'ACCESS_TOKEN_SECONDS', d.accessTokenSeconds, 10, 86400),
-    refreshIdleSeconds: integer(env, 'REFRESH_IDLE_SECONDS', d.refreshIdleSeconds, 60, 365 * 86400),
-    refreshAbsoluteSeconds: integer(env, 'REFRESH_ABSOLUTE_SECONDS', d.refreshAbsoluteSeconds, 60, 365 * 86400),
-    refreshGraceSeconds: integer(env, 'REFRESH_GRACE_SECONDS', d.refreshGraceSeconds, 0, 300),
-    failureWindowSeconds: integer(env, 'SIGNIN_WINDOW_SECONDS', d.failureWindowSeconds, 1, 86400),
-    failuresPerAccount: integer(env, 'SIGNIN_FAILURES_PER_ACCOUNT', d.failuresPerAccount, 1, 1e6),
-    failuresPerAddress: integer(env, 'SIGNIN_FAILURES_PER_ADDRESS', d.failuresPerAddress, 1, 1e9),
-    passwordScryptLogN: integer(env, 'PASSWORD_SCRYPT_LOG_N', d.passwordScryptLogN, 10, 20),
-  };
-  if (production && settings.passwordScryptLogN < d.passwordScryptLogN) throw new ConfigError(`PASSWORD_SCRYPT_LOG_N below ${d.passwordScryptLogN} is refused in production (OWASP: scrypt N=2^17)`);
-  return settings;
-}
-
 /** Reads and validates the configuration; throws ConfigError naming the bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = integer(env, 'PORT', 3000, 0, 65535);
@@ -239,6 +181,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: metricsToken(env.METRICS_TOKEN),
     corsOrigins: origins(env.CORS_ORIGINS),
     compressMinBytes: integer(env, 'COMPRESS_MIN_BYTES', DEFAULT_COMPRESS_MIN_BYTES, 0, 2 ** 31),
-    signIn: signIn(env, production),
+    signIn: readSignInSettings(env, production),
   };
 }

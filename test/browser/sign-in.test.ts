@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { chromium } from 'playwright-core';
+import { describeWithChromium, launchChromium } from '../helpers/chromium';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Response } from 'supertest';
 import { FULL } from '../../representations/media-types';
@@ -11,16 +11,6 @@ import type { ServiceProcess } from '../process/service-process';
 import { eventually, send } from '../scale/helpers';
 import { EVIL_SCRIPT, startPageServer, WEB_APP_SCRIPT } from './sign-in-pages';
 import type { EvilPage, FetchOutcome, PageServer, WebApp } from './sign-in-pages';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const present = fs.existsSync(CHROMIUM);
-
-// A real browser is the point of this suite: under CI its absence is a failure, locally a printed skip.
-if (!present && process.env.CI === 'true') {
-  throw new Error(`Chromium not found at ${CHROMIUM}: .ci/run installs Debian's chromium package`);
-}
-if (!present) console.warn(`browser sign-in suite skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
-const describeWithBrowser = present ? describe : describe.skip;
 
 const registry = buildRegistry();
 const ADA = { email: 'ada@example.com', password: DEMO_PASSWORDS['ada@example.com'] };
@@ -58,7 +48,7 @@ const onEvil = <K extends keyof EvilPage>(page: Page, name: K, ...args: Paramete
   inPage(page, 'evil', name, args) as Promise<Awaited<ReturnType<EvilPage[K]>>>;
 
 // One story, told in order: sign in, use the session, forgeries while it is live, sign out.
-describeWithBrowser('signing in from a web app in headless Chromium', () => {
+describeWithChromium('signing in from a web app in headless Chromium', () => {
   /** The API as the browser addresses it (localhost: a secure context, same-site with the pages). */
   let api: string;
   /** The same service as this process reaches it, whatever localhost resolves to here. */
@@ -110,12 +100,7 @@ describeWithBrowser('signing in from a web app in headless Chromium', () => {
     sibling = await startPageServer({ host: 'localhost', api, script: EVIL_SCRIPT, title: 'Same-site, unlisted' });
     crossSite = await startPageServer({ host: '127.0.0.1', api, script: EVIL_SCRIPT, title: 'Cross-site' });
     service = await startService({ PORT: String(port), HOST: '127.0.0.1', PUBLIC_BASE_URL: api, CORS_ORIGINS: webApp.origin, PASSWORD_SCRYPT_LOG_N: '10' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      // localhost may resolve to ::1 first; everything here listens on 127.0.0.1.
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-        '--host-resolver-rules=MAP localhost 127.0.0.1'],
-    });
+    browser = await launchChromium(['--host-resolver-rules=MAP localhost 127.0.0.1']);
     context = await browser.newContext();
     app = await context.newPage();
     await app.goto(`${webApp.origin}/`);

@@ -2,24 +2,15 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { describeWithChromium, launchChromium } from '../helpers/chromium';
 import type { Browser } from 'playwright-core';
 import { FULL, PARTNER_V3, SUMMARY } from '../../representations/media-types';
 import { createTestApp } from '../helpers/test-app';
 import type { TestApp } from '../helpers/test-app';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = path.join(__dirname, '..', 'artifacts');
-const present = fs.existsSync(CHROMIUM);
 
-// A real browser is the point of this suite: under CI its absence is a failure, locally a printed skip.
-if (!present && process.env.CI === 'true') {
-  throw new Error(`Chromium not found at ${CHROMIUM}: .ci/run installs Debian's chromium package`);
-}
-if (!present) console.warn(`docs page suite skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
-const describeWithBrowser = present ? describe : describe.skip;
-
-describeWithBrowser('the /docs page in headless Chromium', () => {
+describeWithChromium('the /docs page in headless Chromium', () => {
   let t: TestApp;
   let server: http.Server;
   let browser: Browser;
@@ -30,10 +21,7 @@ describeWithBrowser('the /docs page in headless Chromium', () => {
     server = http.createServer(t.app);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {
