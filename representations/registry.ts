@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import Ajv2020 from 'ajv/dist/2020';
 import type { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { PARTNER_V3 } from './media-types';
+import { FROZEN } from './media-types';
 import { fingerprintSources } from './source-fingerprint';
 import type { VendorType } from './media-types';
 import { OTHER_SCHEMA_FILES } from './schema-files';
@@ -35,8 +35,8 @@ export const DEFINITIONS = {
   dashboard,
 };
 
-/** Whether a representation takes `?fields=`: a frozen contract (partner.v3) is answered whole or not at all. */
-export const takesFields = (def: { type: VendorType }): boolean => def.type !== PARTNER_V3;
+/** Whether a representation takes `?fields=`: a frozen contract (partner.v3, partner.v4) is answered whole or not at all. */
+export const takesFields = (def: { type: VendorType }): boolean => !FROZEN.has(def.type);
 
 const REPRESENTATION_DEFINITIONS: readonly RepresentationDefinition<never, unknown>[] = Object.values(DEFINITIONS).flat();
 const REPRESENTATION_FILES: Record<string, object> = Object.fromEntries(REPRESENTATION_DEFINITIONS.map((d) => [d.schema, d.document]));
