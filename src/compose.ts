@@ -29,6 +29,7 @@ import type { SparseAnswers } from './http/answer/sparse';
 import { createFailureAnswer } from './http/answer/error-handler';
 import type { AnswerFailure } from './http/answer/error-handler';
 import { compileRoute } from './http/pipeline/route';
+import { createHtmlViews } from './http/answer/html/view';
 import type { CompiledRoute, RouteRecord } from './http/pipeline/route';
 import { accountRoutes } from './http/routes/account';
 import { linksRoutes } from './http/routes/links';
@@ -146,7 +147,8 @@ export function composeParts(deps: AppDeps): Parts {
   const storeBacked = !deps.services?.links && !deps.services?.users && !deps.services?.analytics;
   const dataVersion = storeBacked && store.dataVersion ? () => store.dataVersion!() : undefined;
   const follow = createFollow({ clicks: deps.clicks, countryHeader: config.countryHeader, now });
-  const compile = (record: RouteRecord) => compileRoute(record, auth.sessionStage);
+  const views = createHtmlViews({ baseUrl });
+  const compile = (record: RouteRecord) => compileRoute(record, auth.sessionStage, views);
   const card = compile(cardRoute({ links: services.links, cards, registry, sparse }));
   const dashboardCompiled = compile(dashboardRoute(createDashboardAnswers({ dashboard, registry, ctx, dataVersion, answerOptions: privateAnswerOptions }), { registry, sparse }));
   const redirect = compile(redirectRoute({ links: services.links, follow, limiter, now }));

@@ -3,6 +3,8 @@ import { PROBLEM } from '../../representations/media-types';
 import type { VendorType } from '../../representations/media-types';
 import type { Registry, ResourceName } from '../../representations/registry';
 import { OTHER_SCHEMAS } from '../../representations/registry';
+import { HTML_TYPE } from '../../src/http/answer/html/view';
+import { expectHtmlPage } from './html-page';
 
 /**
  * Validates a response body against its representation's schema: problem+json against the
@@ -16,6 +18,8 @@ export function expectValidBody(registry: Registry, res: Response, resource?: Re
     return {};
   }
   expect(contentType).toBeDefined();
+  // A browsable page (rule 7): the JSON it shows is validated against the schema it names.
+  if (contentType === HTML_TYPE) return expectHtmlPage(registry, res, res.status < 400 ? resource : undefined).json;
   const body = JSON.parse(res.text) as Record<string, unknown>;
   const validate = contentType === PROBLEM
     ? registry.validator(OTHER_SCHEMAS.problem)

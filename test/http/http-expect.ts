@@ -1,11 +1,11 @@
 import type { Response } from 'supertest';
-import { FULL, PARTNER_V3, SUMMARY } from '../../representations/media-types';
+import { FULL, PARTNER_V3, PARTNER_V4, SUMMARY } from '../../representations/media-types';
 import type { VendorType } from '../../representations/media-types';
 
 /** Header assertions shared by the HTTP suites; bodies are validated with test/helpers/schema.ts. */
 
 /** Every vendor type a link or a page of links is offered in. */
-export const VENDOR_TYPES: readonly VendorType[] = [FULL, SUMMARY, PARTNER_V3];
+export const VENDOR_TYPES: readonly VendorType[] = [FULL, SUMMARY, PARTNER_V3, PARTNER_V4];
 
 /** The `Authorization` header value for a key. */
 export const bearer = (key: string): string => `Bearer ${key}`;

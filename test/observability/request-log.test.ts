@@ -57,14 +57,14 @@ describe('request logs', () => {
 describe('GET /metrics', () => {
   it('counts requests and bytes by route, status and representation, 406s by the type asked for, and cache hits', async () => {
     for (let i = 0; i < 3; i += 1) expectValidBody(t.registry, await request(app).get('/api/links/rfc9457').set('Accept', SUMMARY), 'link');
-    expectProblem(t.registry, await request(app).get('/api/links/rfc9457').set('Accept', 'text/html'), 406, 'not-acceptable');
+    expectProblem(t.registry, await request(app).get('/api/links/rfc9457').set('Accept', 'text/plain'), 406, 'not-acceptable');
     const res = await request(app).get('/metrics');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     const value = (pattern: RegExp) => Number(pattern.exec(res.text)?.[1]);
     expect(value(/facet_http_requests_total\{method="GET",route="\/api\/links\/:code",status="200",representation="summary"\} (\d+)/)).toBeGreaterThanOrEqual(3);
     expect(value(/facet_http_response_bytes_total\{route="\/api\/links\/:code",representation="summary"\} (\d+)/)).toBeGreaterThan(0);
-    expect(value(/facet_negotiation_not_acceptable_total\{requested="text\/html"\} (\d+)/)).toBe(1);
+    expect(value(/facet_negotiation_not_acceptable_total\{requested="text\/plain"\} (\d+)/)).toBe(1);
     expect(value(/facet_representation_cache_lookups_total\{result="hit"\} (\d+)/)).toBeGreaterThanOrEqual(2);
     expect(res.text).toContain('process_resident_memory_bytes');
   });

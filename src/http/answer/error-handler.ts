@@ -4,6 +4,7 @@ import { PROBLEM } from '../../../representations/media-types';
 import { DomainError } from '../../domain/errors';
 import { HasherBusyError } from '../../domain/passwords';
 import { StoreConflictError, StoreUnavailableError } from '../../domain/store-errors';
+import { problemAsPage, problemPage } from './html/problem';
 import { HttpError, PROBLEMS, PROBLEM_TYPE_BASE } from './problems';
 import type { ProblemCode } from './problems';
 
@@ -57,7 +58,11 @@ export function toHttpError(err: unknown): HttpError {
 
 /** The problem document (RFC 9457) of an error, serialised; `instance` is omitted when unknown. */
 export function problemBytes(error: HttpError, instance?: string): Buffer {
-  const body: Record<string, unknown> = {
+  return Buffer.from(JSON.stringify(problemDocument(error, instance)));
+}
+
+function problemDocument(error: HttpError, instance?: string): Record<string, unknown> {
+  return {
     type: PROBLEM_TYPE_BASE + error.code,
     title: PROBLEMS[error.code].title,
     status: error.status,
@@ -66,21 +71,33 @@ export function problemBytes(error: HttpError, instance?: string): Buffer {
     code: error.code,
     ...error.extensions,
   };
-  return Buffer.from(JSON.stringify(body));
 }
 
-/** Writes a problem+json response (RFC 9457); bytes are written directly so no charset is appended. */
-export function sendProblem(res: ServerResponse, error: HttpError, instance: string): void {
-  const bytes = problemBytes(error, instance);
+/**
+ * Writes a problem+json response (RFC 9457); bytes are written directly so no charset is appended.
+ * A browser's request (`accept` weighs text/html first) gets the problem as a page, same status.
+ */
+export function sendProblem(res: ServerResponse, error: HttpError, instance: string, accept?: string): void {
+  const document = problemDocument(error, instance);
+  const page = problemAsPage(accept) ? problemPage(error, document) : null;
+  const bytes = page ? page.body : Buffer.from(JSON.stringify(document));
   // A handler may have described a representation (express.static sets ETag and max-age before it
   // checks preconditions); the problem replaces it and is never stored.
   for (const name of REPRESENTATION_HEADERS) res.removeHeader(name);
   for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
   res.setHeader('Cache-Control', 'no-store');
   res.statusCode = error.status;
-  res.setHeader('Content-Type', PROBLEM);
+  varyOnAccept(res);
+  for (const [name, value] of page?.headers ?? [['Content-Type', PROBLEM]]) res.setHeader(name, value);
   res.setHeader('Content-Length', bytes.length);
   res.end(bytes);
+}
+
+/** Adds Accept to the answer's Vary: whether a problem is a page depends on it. */
+function varyOnAccept(res: ServerResponse): void {
+  const vary = res.getHeader('Vary');
+  const current = typeof vary === 'string' ? vary : '';
+  if (!/(^|,)\s*accept\s*(,|$)/i.test(current)) res.setHeader('Vary', current === '' ? 'Accept' : `${current}, Accept`);
 }
 
 /** Answers anything thrown while answering a request; `path` is the request path without its query. */
@@ -98,7 +115,7 @@ export function createFailureAnswer(log: (message: string, err: unknown) => void
       res.destroy();
       return;
     }
-    sendProblem(res, error, path);
+    sendProblem(res, error, path, req.headers.accept);
   };
 }
 

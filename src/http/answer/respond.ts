@@ -7,6 +7,7 @@ import { chooseEncoding } from './encoding/accept-encoding';
 import { compressSync, DEFAULT_COMPRESS_MIN_BYTES } from './encoding/compress';
 import { encodedTag } from './etag';
 import { VARY } from './negotiation/negotiate-request';
+import { stateOf } from '../pipeline/state';
 
 /** The `Link` header value advertising a URL's other representations (RFC 8288). */
 export function alternatesHeader(path: string, offers: readonly VendorType[], chosen: VendorType): string {
@@ -18,7 +19,8 @@ export function alternatesHeader(path: string, offers: readonly VendorType[], ch
 
 /** What an answer is prepared from; a variant of it (an encoding, a field selection) is prepared from a copy. */
 export interface AnswerSource {
-  type: VendorType;
+  /** A representation's media type, or the browsable view's (text/html). */
+  type: string;
   etag: string;
   cacheControl: string;
   alternates: string;
@@ -29,6 +31,8 @@ export interface AnswerSource {
   compressMinBytes?: number;
   /** Set on an encoded variant: its body is already compressed. */
   contentEncoding?: ContentCoding;
+  /** More header name/value pairs of the 200 (a page's Content-Security-Policy). */
+  extra?: readonly string[];
 }
 
 /** An answer prepared once and served many times: its bytes and the headers of its 200 and 304. */
@@ -42,6 +46,8 @@ export interface PreparedAnswer {
   source: AnswerSource;
   /** Encoded variants, each made on the first request for it and kept with the answer; null: not worth it. */
   encoded: Partial<Record<ContentCoding, PreparedAnswer | null>>;
+  /** The browsable page of this answer, made on the first browser request for it (for one request target). */
+  page?: { target: string; answer: PreparedAnswer };
 }
 
 /**
@@ -68,6 +74,7 @@ export function prepareAnswer(r: AnswerSource): PreparedAnswer {
   ];
   const ok = [...common, 'Content-Type', r.type, 'Content-Length', String(r.body.length)];
   if (r.contentEncoding) ok.push('Content-Encoding', r.contentEncoding);
+  if (r.extra) ok.push(...r.extra);
   return { etag: r.etag, body: r.body, ok, notModified: common, source: r, encoded: {} };
 }
 
@@ -103,7 +110,10 @@ export interface Served {
  * pairs, which replace any header of the same name set before (not a CORS grant: see cors.ts).
  */
 export function servePrepared(req: IncomingMessage, res: ServerResponse, prepared: PreparedAnswer): Served {
-  const answer = encodedAnswer(prepared, chooseEncoding(req.headers['accept-encoding']));
+  // A browser's request (rule 7) is answered with the page of the JSON answer it would otherwise get.
+  const view = stateOf(res).view;
+  const shown = view === null ? prepared : view(req, prepared);
+  const answer = encodedAnswer(shown, chooseEncoding(req.headers['accept-encoding']));
   if ((req.method === 'GET' || req.method === 'HEAD') && noneMatchHits(req.headers['if-none-match'], answer.etag)) {
     res.writeHead(304, answer.notModified).end();
     return { status: 304, bytes: 0 };

@@ -7,6 +7,7 @@ import type { FieldSelection } from '../../../representations/fields';
 import type { VendorType } from '../../../representations/media-types';
 import type { Principal, Scope } from '../../domain/types';
 import { MAX_BODY_BYTES } from '../answer/body';
+import type { HtmlViews } from '../answer/html/view';
 import { createNegotiation } from '../answer/negotiation/negotiate-request';
 import { HttpError } from '../answer/problems';
 import { methodNotAllowed } from '../routes/method-not-allowed';
@@ -104,17 +105,20 @@ export interface CompiledRoute {
   run(req: IncomingMessage, res: ServerResponse, params: Record<string, string>): MaybePromise<void>;
 }
 
-/** Compiles a record into the one function both paths call; `session` is the cookie stage. */
-export function compileRoute(record: RouteRecord, session: SessionStage): CompiledRoute {
-  const negotiate = record.offers ? createNegotiation(record.offers.offers) : null;
+/** Compiles a record into the one function both paths call; `session` is the cookie stage, `views` make the browsable pages of GET routes. */
+export function compileRoute(record: RouteRecord, session: SessionStage, views?: HtmlViews): CompiledRoute {
+  const view = views && record.offers && record.method === 'GET' ? views.forRoute(record.offers.offers, record.caller !== 'anyone') : null;
+  const negotiate = record.offers ? createNegotiation(record.offers.offers, view !== null) : null;
   const selectable = record.offers?.get;
   function afterCaller(req: IncomingMessage, res: ServerResponse, params: Record<string, string>, principal: Principal | null): MaybePromise<void> {
     const state = stateOf(res);
     const caller = admit(record.caller, principal, record.scope);
     state.principal = caller;
     // Negotiation and the field selection come before any data is loaded: a 406 or a bad selection costs no store work.
-    const type = negotiate ? negotiate(req, caller) : (null as unknown as VendorType);
-    state.type = negotiate ? type : null;
+    const chosen = negotiate ? negotiate(req, caller) : null;
+    const type = chosen ? chosen.type : (null as unknown as VendorType);
+    state.type = chosen ? type : null;
+    if (chosen?.html) state.view = view;
     const fields = record.fields && selectable ? requestedFields(req, selectable(type)) : null;
     state.fields = fields;
     const ctx: RouteContext = { params, principal: caller, type, fields };

@@ -3,6 +3,7 @@ import type { FieldSelection } from '../../../representations/fields';
 import type { VendorType } from '../../../representations/media-types';
 import type { SessionEntry } from '../../domain/sessions';
 import type { Principal, Scope } from '../../domain/types';
+import type { HtmlView } from '../answer/html/view';
 import { HttpError } from '../answer/problems';
 
 /** What the stages learn about a request, kept on its response, on the dispatcher's path and Express's alike. */
@@ -13,6 +14,8 @@ interface RequestState {
   fields: FieldSelection | null;
   /** The web session the cookie signed the caller in with, if it did. */
   session: SessionEntry | null;
+  /** Set when negotiation chose the browsable view (rule 7): makes the page of the JSON answer. */
+  view: HtmlView | null;
 }
 
 const STATE = Symbol('facet.request-state');
@@ -20,7 +23,7 @@ const STATE = Symbol('facet.request-state');
 /** The request's state, created on first use. */
 export function stateOf(res: ServerResponse): RequestState {
   const holder = res as ServerResponse & { [STATE]?: RequestState };
-  holder[STATE] ??= { principal: null, type: null, fields: null, session: null };
+  holder[STATE] ??= { principal: null, type: null, fields: null, session: null, view: null };
   return holder[STATE];
 }
 

@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import { Router } from 'express';
 import { staticFile } from '../answer/encoding/static-file';
 import { methodNotAllowed } from './method-not-allowed';
+import { VIEW_CSS, VIEW_JS } from '../answer/html/assets';
+import { VIEW_SCRIPT, VIEW_STYLE } from '../answer/html/page';
 
 /** The folder of the swagger-ui-dist package: its prebuilt bundle and stylesheet. */
 const SWAGGER_UI = path.dirname(require.resolve('swagger-ui-dist/package.json'));
@@ -65,6 +67,9 @@ export function createDocsRouter(bundle: object, options: { compressMinBytes?: n
   });
   router.get('/docs/init.js', staticFile('text/javascript; charset=utf-8', INIT, page));
   router.get('/docs/openapi.json', staticFile('application/json', spec, page));
+  // The browsable view's script and stylesheet (src/http/answer/html): its pages allow no inline code.
+  router.get(VIEW_SCRIPT, staticFile('text/javascript; charset=utf-8', VIEW_JS, page));
+  router.get(VIEW_STYLE, staticFile('text/css; charset=utf-8', VIEW_CSS, page));
   // Nothing else of the package is served: any other /docs/assets path is the 404 handler's.
   for (const [file, type] of Object.entries(ASSETS)) {
     const load = () => fs.readFileSync(path.join(SWAGGER_UI, file));
@@ -75,6 +80,6 @@ export function createDocsRouter(bundle: object, options: { compressMinBytes?: n
       return req.path === exact ? serve(req, res, next) : next();
     });
   }
-  router.all(['/docs', '/docs/init.js', '/docs/openapi.json'], methodNotAllowed('GET, HEAD'));
+  router.all(['/docs', '/docs/init.js', '/docs/openapi.json', VIEW_SCRIPT, VIEW_STYLE], methodNotAllowed('GET, HEAD'));
   return router;
 }

@@ -100,7 +100,7 @@ describe('createServer', () => {
     });
 
     it('answers 406 as problem+json listing the acceptable types', async () => {
-      const res = await request(target.url).get('/api/links/facet').set('Accept', 'text/html');
+      const res = await request(target.url).get('/api/links/facet').set('Accept', 'text/plain');
       const body = expectProblem(t.registry, res, 406, 'not-acceptable');
       expect(body.acceptable).toEqual(expect.arrayContaining([FULL, SUMMARY]));
       expectNegotiatedVary(res);

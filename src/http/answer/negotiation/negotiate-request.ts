@@ -24,19 +24,22 @@ const MEMO_KEY_MAX = 256;
 /** Picks one of a resource's offers for an Accept header and a default; remembers its outcomes. */
 export type Chooser = (accept: string | undefined, defaultType: VendorType) => Negotiated;
 
+/** The media type of the browsable view (rule 7), listed in a 406 where it is offered. */
+export const HTML = 'text/html';
+
 /**
  * negotiate() is pure, so its outcome is remembered per (default, Accept): clients send a handful
  * of distinct values. Bounded in entries and key length, so varied spellings cost only a miss,
  * and a miss is bounded by the Accept parser's own limits.
  */
-export function createChooser(offers: readonly VendorType[]): Chooser {
+export function createChooser(offers: readonly VendorType[], html = false): Chooser {
   const memo = new Map<string, Negotiated>();
   return function choose(accept, defaultType) {
-    if (accept !== undefined && accept.length > MEMO_KEY_MAX) return negotiate(accept, offers, defaultType);
+    if (accept !== undefined && accept.length > MEMO_KEY_MAX) return negotiate(accept, offers, defaultType, html);
     const key = accept === undefined ? defaultType : `${defaultType} ${accept}`;
     let outcome = memo.get(key);
     if (outcome === undefined) {
-      outcome = negotiate(accept, offers, defaultType);
+      outcome = negotiate(accept, offers, defaultType, html);
       if (memo.size >= MEMO_ENTRIES) memo.clear();
       memo.set(key, outcome);
     }
@@ -44,26 +47,30 @@ export function createChooser(offers: readonly VendorType[]): Chooser {
   };
 }
 
+/** A request's choice: the representation, and whether it is shown as the browsable HTML view. */
+export type Chosen = Extract<Negotiated, { ok: true }>;
+
 /** Chooses a request's representation of a resource, or throws its 400 (Accept over the limits) or 406. */
-export type NegotiateRequest = (req: IncomingMessage, principal: Principal | null) => VendorType;
+export type NegotiateRequest = (req: IncomingMessage, principal: Principal | null) => Chosen;
 
 /**
- * The one negotiation of a request (rules 1–6), called by every route that negotiates, before
+ * The one negotiation of a request (rules 1–7), called by every route that negotiates, before
  * any data is loaded: the default from the credential and platform, then the memoised choice.
+ * With `html` (GET routes), `text/html` may choose the browsable view of the default.
  */
-export function createNegotiation(offers: readonly VendorType[]): NegotiateRequest {
-  const choose = createChooser(offers);
+export function createNegotiation(offers: readonly VendorType[], html = false): NegotiateRequest {
+  const choose = createChooser(offers, html);
   return function negotiateRequest(req, principal) {
     const defaultType = defaultRepresentation({
       keyKind: principal?.kind ?? null,
       via: principal?.via ?? null,
+      pin: principal?.pin,
       platform: req.headers['x-client-platform'] as string | undefined,
     });
     const outcome = choose(req.headers.accept, defaultType);
-    if (outcome.ok) return outcome.type;
+    if (outcome.ok) return outcome;
     if (outcome.overLimit !== undefined) throw new HttpError('too-many-accept-ranges', outcome.overLimit);
-    throw new HttpError('not-acceptable', `This resource is available as: ${outcome.acceptable.join(', ')}.`, {
-      acceptable: [...outcome.acceptable],
-    });
+    const acceptable = html && offers.includes(defaultType) ? [...outcome.acceptable, HTML] : [...outcome.acceptable];
+    throw new HttpError('not-acceptable', `This resource is available as: ${acceptable.join(', ')}.`, { acceptable });
   };
 }

@@ -11,9 +11,9 @@ afterEach(() => { jest.restoreAllMocks(); });
 describe('rule 6: negotiation runs before any data is loaded', () => {
   it('answers 406 for the public card without reading the link', async () => {
     const read = jest.spyOn(t.store.links, 'findByCode');
-    const res = await request(t.app).get('/api/links/facet').set('Accept', 'text/html');
+    const res = await request(t.app).get('/api/links/facet').set('Accept', 'text/plain');
     const body = expectProblem(t.registry, res, 406, 'not-acceptable');
-    expect(body.acceptable).toEqual(t.registry.resource('link').offers);
+    expect(body.acceptable).toEqual([...t.registry.resource('link').offers, 'text/html']);
     expect(res.headers.vary).toMatch(/Accept, X-Client-Platform/);
     expect(read).not.toHaveBeenCalled();
   });
@@ -30,7 +30,7 @@ describe('rule 6: negotiation runs before any data is loaded', () => {
     const res = await request(t.app)
       .post('/api/links')
       .set('Authorization', `Bearer ${KEYS.user}`)
-      .set('Accept', 'text/html')
+      .set('Accept', 'text/plain')
       .set('Content-Type', 'application/json')
       .send(JSON.stringify({ url: 'https://example.org/' }));
     expectProblem(t.registry, res, 406, 'not-acceptable');
@@ -38,7 +38,7 @@ describe('rule 6: negotiation runs before any data is loaded', () => {
   });
 
   it('carries Vary on a 406 answered to a HEAD request', async () => {
-    const res = await request(t.app).head('/api/links/facet').set('Accept', 'text/html');
+    const res = await request(t.app).head('/api/links/facet').set('Accept', 'text/plain');
     expect(res.status).toBe(406);
     expect(res.headers.vary).toMatch(/Accept, X-Client-Platform/);
     expect(res.text ?? '').toBe('');
