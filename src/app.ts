@@ -13,6 +13,7 @@ import { mountRoutes } from './http/pipeline/route';
 import { asMiddleware } from './http/pipeline/stage';
 import { createDocsRouter } from './http/routes/docs';
 import { createMetaRouter } from './http/routes/meta';
+import { createContractsRouter } from './http/routes/contracts';
 
 export type { AppDeps, Services } from './compose';
 
@@ -45,6 +46,7 @@ export function createApp(deps: AppDeps): FacetApp {
       // A store readiness sees answering again gets the clicks held during its outage at once.
       createMetaRouter({ registry, store, openapi: parts.openapi, metrics: parts.metrics, metricsToken: config.metricsToken, compressMinBytes, onReady: () => deps.clicks.storeAnswered() }),
       createDocsRouter(bundleOpenApi(parts.openapi.toString(), registry.schemas), { compressMinBytes }),
+      createContractsRouter(parts.lifecycle, { now: parts.now, compressMinBytes }),
     ],
     vary: parts.errorVary,
     authentication: parts.auth.stage,

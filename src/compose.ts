@@ -30,6 +30,9 @@ import { createFailureAnswer } from './http/answer/error-handler';
 import type { AnswerFailure } from './http/answer/error-handler';
 import { compileRoute } from './http/pipeline/route';
 import { createHtmlViews } from './http/answer/html/view';
+import { createLifecycle } from './http/answer/negotiation/lifecycle';
+import type { Lifecycle } from './http/answer/negotiation/lifecycle';
+import { CONTRACTS_PATH } from './http/routes/contracts';
 import type { CompiledRoute, RouteRecord } from './http/pipeline/route';
 import { accountRoutes } from './http/routes/account';
 import { linksRoutes } from './http/routes/links';
@@ -57,7 +60,7 @@ export interface Services {
 /** Everything the app is built from; tests pass their own. */
 export interface AppDeps {
   config: Pick<Config, 'publicBaseUrl' | 'representationCacheBytes' | 'publicMaxAgeSeconds' | 'countryHeader' | 'dashboardBudgetMs'>
-    & Partial<Pick<Config, 'metricsToken' | 'corsOrigins' | 'compressMinBytes'>>
+    & Partial<Pick<Config, 'metricsToken' | 'corsOrigins' | 'compressMinBytes' | 'lifecycle'>>
     & { signIn?: Partial<Config['signIn']> };
   store: Store;
   registry: Registry;
@@ -90,6 +93,8 @@ export interface Parts {
   limiter: RateLimiter;
   cards: LinkCards;
   answerFailure: AnswerFailure;
+  /** The representations' deprecations and retirements (DEPRECATE, SUNSET). */
+  lifecycle: Lifecycle;
   cors: Cors;
   /** Vary and compression threshold of the public card's prepared answers (the cookie is ignored there). */
   answerOptions: AnswerOptions;
@@ -147,8 +152,9 @@ export function composeParts(deps: AppDeps): Parts {
   const storeBacked = !deps.services?.links && !deps.services?.users && !deps.services?.analytics;
   const dataVersion = storeBacked && store.dataVersion ? () => store.dataVersion!() : undefined;
   const follow = createFollow({ clicks: deps.clicks, countryHeader: config.countryHeader, now });
-  const views = createHtmlViews({ baseUrl });
-  const compile = (record: RouteRecord) => compileRoute(record, auth.sessionStage, views);
+  const lifecycle = createLifecycle(config.lifecycle ?? [], baseUrl + CONTRACTS_PATH);
+  const stages = { session: auth.sessionStage, views: createHtmlViews({ baseUrl }), lifecycle, now: () => now().getTime() };
+  const compile = (record: RouteRecord) => compileRoute(record, stages);
   const card = compile(cardRoute({ links: services.links, cards, registry, sparse }));
   const dashboardCompiled = compile(dashboardRoute(createDashboardAnswers({ dashboard, registry, ctx, dataVersion, answerOptions: privateAnswerOptions }), { registry, sparse }));
   const redirect = compile(redirectRoute({ links: services.links, follow, limiter, now }));
@@ -172,6 +178,7 @@ export function composeParts(deps: AppDeps): Parts {
     limiter,
     cards,
     answerFailure: createFailureAnswer(log),
+    lifecycle,
     cors,
     answerOptions,
     privateAnswerOptions,

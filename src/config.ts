@@ -2,11 +2,14 @@ import { DEFAULT_COMPRESS_MIN_BYTES } from './http/answer/encoding/compress';
 import { LOG_LEVELS } from './observability/logger';
 import { ConfigError, integer } from './config-values';
 import { readSignInSettings } from './sign-in-config';
+import { readLifecycle } from './lifecycle-config';
+import type { Retirement } from './lifecycle-config';
 import type { SignInSettings } from './sign-in-config';
 
 export { ConfigError } from './config-values';
 export { DEFAULT_SIGN_IN } from './sign-in-config';
 export type { SignInSettings } from './sign-in-config';
+export type { Retirement } from './lifecycle-config';
 
 /** Service configuration, read once from the environment and validated. */
 export interface Config {
@@ -56,6 +59,8 @@ export interface Config {
   compressMinBytes: number;
   /** Lifetimes of sessions and tokens, sign-in limits and the password hash cost. */
   signIn: SignInSettings;
+  /** Representations deprecated (DEPRECATE) and retired (SUNSET), validated together; none by default. */
+  lifecycle: readonly Retirement[];
 }
 
 /** Rate limits of writes and redirects (src/http/guards/rate-limit.ts): requests per fixed window; 0 turns a limit off. */
@@ -182,5 +187,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: origins(env.CORS_ORIGINS),
     compressMinBytes: integer(env, 'COMPRESS_MIN_BYTES', DEFAULT_COMPRESS_MIN_BYTES, 0, 2 ** 31),
     signIn: readSignInSettings(env, production),
+    lifecycle: readLifecycle(env),
   };
 }

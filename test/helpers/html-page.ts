@@ -3,6 +3,9 @@ import type { VendorType } from '../../representations/media-types';
 import type { Registry, ResourceName } from '../../representations/registry';
 import { OTHER_SCHEMAS } from '../../representations/registry';
 
+/** What Chrome sends when it navigates (Firefox and Safari send the same ranges without the images). */
+export const CHROME = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8';
+
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" };
 
 /** The text of HTML markup: tags dropped, the five entities the pages use decoded. */

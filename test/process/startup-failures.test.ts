@@ -20,6 +20,12 @@ describe('a service that cannot reach its database', () => {
     expect(code).toBe(1);
     expect(output.trim()).toBe('facet: configuration error: WORKERS=2 needs DATABASE_URL (PostgreSQL): the embedded SQLite store serves one process');
   }, 30_000);
+
+  it('refuses a DEPRECATE time without a zone with one line naming the variable', async () => {
+    const { code, output } = await refusedStart({ DEPRECATE: 'partner.v3@2027-01-01T00:00:00' });
+    expect(code).toBe(1);
+    expect(output.trim()).toBe('facet: configuration error: DEPRECATE gives partner.v3 the time "2027-01-01T00:00:00"; write an RFC 3339 date-time to the second with Z or an offset, e.g. partner.v3@2027-01-01T00:00:00Z');
+  }, 30_000);
 });
 
 describe('a service that cannot open its listening socket', () => {

@@ -98,6 +98,35 @@ export function encodedAnswer(answer: PreparedAnswer, coding: Coding): PreparedA
   return variant ?? answer;
 }
 
+/**
+ * A prepared answer's headers with the representation's notices (Deprecation, Sunset) after them,
+ * their Links joined to the answer's one Link field (writeHead keeps one value per name), and
+ * the alternates of retired representations dropped. Unchanged when there is nothing to say.
+ */
+export function withNotices(headers: string[], notices: readonly string[], retired: readonly string[] = []): string[] {
+  if (notices.length === 0 && retired.length === 0) return headers;
+  const links: string[] = [];
+  const others: string[] = [];
+  for (let i = 0; i < notices.length; i += 2) {
+    if (notices[i] === 'Link') links.push(notices[i + 1]!);
+    else others.push(notices[i]!, notices[i + 1]!);
+  }
+  const out: string[] = [];
+  let linked = false;
+  for (let i = 0; i < headers.length; i += 2) {
+    if (headers[i] !== 'Link') {
+      out.push(headers[i]!, headers[i + 1]!);
+      continue;
+    }
+    linked = true;
+    const kept = headers[i + 1]!.split(/,\s*(?=<)/).filter((v) => v !== '' && !retired.some((t) => v.endsWith(`type="${t}"`)));
+    const value = [...kept, ...links].join(', ');
+    if (value !== '') out.push('Link', value);
+  }
+  if (!linked && links.length > 0) out.push('Link', links.join(', '));
+  return out.concat(others);
+}
+
 /** What servePrepared wrote: its status and the bytes of its body. */
 export interface Served {
   status: 200 | 304;
@@ -111,14 +140,14 @@ export interface Served {
  */
 export function servePrepared(req: IncomingMessage, res: ServerResponse, prepared: PreparedAnswer): Served {
   // A browser's request (rule 7) is answered with the page of the JSON answer it would otherwise get.
-  const view = stateOf(res).view;
+  const { view, notices, retired } = stateOf(res);
   const shown = view === null ? prepared : view(req, prepared);
   const answer = encodedAnswer(shown, chooseEncoding(req.headers['accept-encoding']));
   if ((req.method === 'GET' || req.method === 'HEAD') && noneMatchHits(req.headers['if-none-match'], answer.etag)) {
-    res.writeHead(304, answer.notModified).end();
+    res.writeHead(304, withNotices(answer.notModified, notices, retired)).end();
     return { status: 304, bytes: 0 };
   }
-  res.writeHead(200, answer.ok).end(answer.body);
+  res.writeHead(200, withNotices(answer.ok, notices, retired)).end(answer.body);
   return { status: 200, bytes: answer.body.length };
 }
 

@@ -8,6 +8,7 @@ import type { VendorType } from '../../../representations/media-types';
 import type { Principal, Scope } from '../../domain/types';
 import { MAX_BODY_BYTES } from '../answer/body';
 import type { HtmlViews } from '../answer/html/view';
+import type { Lifecycle } from '../answer/negotiation/lifecycle';
 import { createNegotiation } from '../answer/negotiation/negotiate-request';
 import { HttpError } from '../answer/problems';
 import { methodNotAllowed } from '../routes/method-not-allowed';
@@ -105,10 +106,28 @@ export interface CompiledRoute {
   run(req: IncomingMessage, res: ServerResponse, params: Record<string, string>): MaybePromise<void>;
 }
 
-/** Compiles a record into the one function both paths call; `session` is the cookie stage, `views` make the browsable pages of GET routes. */
-export function compileRoute(record: RouteRecord, session: SessionStage, views?: HtmlViews): CompiledRoute {
+/** What routes are compiled with: the cookie stage, the browsable pages of GET routes, the retirements. */
+export interface RouteStages {
+  session: SessionStage;
+  views?: HtmlViews;
+  lifecycle?: Lifecycle;
+  now?: () => number;
+}
+
+/** Compiles a record into the one function both paths call. */
+export function compileRoute(record: RouteRecord, stages: RouteStages): CompiledRoute {
+  const { session, views, lifecycle, now = Date.now } = stages;
   const view = views && record.offers && record.method === 'GET' ? views.forRoute(record.offers.offers, record.caller !== 'anyone') : null;
-  const negotiate = record.offers ? createNegotiation(record.offers.offers, view !== null) : null;
+  const negotiate = record.offers ? createNegotiation(record.offers.offers, { html: view !== null, lifecycle, now }) : null;
+  // Deprecation notices (RFC 9745, RFC 8594) only where something is deprecated: none costs nothing.
+  const notices = lifecycle && lifecycle.entries.length > 0 ? lifecycle : null;
+  // The route's retired representations per set of live offers (live() keeps each set's array).
+  const retiredSets = new WeakMap<readonly VendorType[], readonly VendorType[]>();
+  const retiredOf = (live: readonly VendorType[]) => {
+    let retired = retiredSets.get(live);
+    if (retired === undefined) retiredSets.set(live, (retired = record.offers!.offers.filter((t) => !live.includes(t))));
+    return retired;
+  };
   const selectable = record.offers?.get;
   function afterCaller(req: IncomingMessage, res: ServerResponse, params: Record<string, string>, principal: Principal | null): MaybePromise<void> {
     const state = stateOf(res);
@@ -119,6 +138,11 @@ export function compileRoute(record: RouteRecord, session: SessionStage, views?:
     const type = chosen ? chosen.type : (null as unknown as VendorType);
     state.type = chosen ? type : null;
     if (chosen?.html) state.view = view;
+    if (chosen && notices) {
+      const at = now();
+      state.notices = notices.headers(type, pathOf(req), at);
+      state.retired = retiredOf(notices.live(record.offers!.offers, at));
+    }
     const fields = record.fields && selectable ? requestedFields(req, selectable(type)) : null;
     state.fields = fields;
     const ctx: RouteContext = { params, principal: caller, type, fields };

@@ -16,14 +16,19 @@ interface RequestState {
   session: SessionEntry | null;
   /** Set when negotiation chose the browsable view (rule 7): makes the page of the JSON answer. */
   view: HtmlView | null;
+  /** Header name/value pairs every answer of the chosen representation carries (its Deprecation and Sunset). */
+  notices: readonly string[];
+  /** The route's representations retired by now (SUNSET): no answer lists them as alternates. */
+  retired: readonly string[];
 }
 
 const STATE = Symbol('facet.request-state');
+const NO_NOTICES: readonly string[] = Object.freeze([]);
 
 /** The request's state, created on first use. */
 export function stateOf(res: ServerResponse): RequestState {
   const holder = res as ServerResponse & { [STATE]?: RequestState };
-  holder[STATE] ??= { principal: null, type: null, fields: null, session: null, view: null };
+  holder[STATE] ??= { principal: null, type: null, fields: null, session: null, view: null, notices: NO_NOTICES, retired: NO_NOTICES };
   return holder[STATE];
 }
 

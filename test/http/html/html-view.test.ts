@@ -2,14 +2,12 @@ import request from 'supertest';
 import { FULL, PARTNER_V3, SUMMARY } from '../../../representations/media-types';
 import { createTestApp, KEYS } from '../../helpers/test-app';
 import type { TestApp } from '../../helpers/test-app';
-import { elementById, expectHtmlPage, textOf } from '../../helpers/html-page';
+import { CHROME, elementById, expectHtmlPage, textOf } from '../../helpers/html-page';
 import { expectProblem, expectValidBody } from '../../helpers/schema';
 import { bearer } from '../http-expect';
 
-/** What Chrome sends when it navigates (Firefox and Safari send the same ranges without the images). */
-export const CHROME = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8';
 /** A link whose every text field is an injection attempt. */
-export const XSS = { title: '<script>alert(1)</script>', tags: ['"><img src=x onerror=alert(2)>', "javascript:alert('3')"], url: 'https://example.org/?q=%3Cscript%3E&x="y"' };
+const XSS = { title: '<script>alert(1)</script>', tags: ['"><img src=x onerror=alert(2)>', "javascript:alert('3')"], url: 'https://example.org/?q=%3Cscript%3E&x="y"' };
 
 let t: TestApp;
 let xssCode: string;

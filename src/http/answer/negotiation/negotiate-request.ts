@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SHORT_NAME } from '../../../../representations/media-types';
 import type { VendorType } from '../../../../representations/media-types';
+import type { Lifecycle } from './lifecycle';
 import type { Principal } from '../../../domain/types';
 import { HttpError } from '../problems';
 import { defaultRepresentation } from './default-representation';
@@ -53,13 +55,25 @@ export type Chosen = Extract<Negotiated, { ok: true }>;
 /** Chooses a request's representation of a resource, or throws its 400 (Accept over the limits) or 406. */
 export type NegotiateRequest = (req: IncomingMessage, principal: Principal | null) => Chosen;
 
+/** What negotiation needs beyond the offers: the browsable view (GET routes) and the retirements. */
+export interface NegotiationOptions {
+  html?: boolean;
+  /** Retired representations are not offered (rule 8); none when not given. */
+  lifecycle?: Lifecycle;
+  now?: () => number;
+}
+
 /**
- * The one negotiation of a request (rules 1–7), called by every route that negotiates, before
- * any data is loaded: the default from the credential and platform, then the memoised choice.
- * With `html` (GET routes), `text/html` may choose the browsable view of the default.
+ * The one negotiation of a request (rules 1–8), called by every route that negotiates, before
+ * any data is loaded: the default from the credential and platform, then the memoised choice
+ * among the offers still live. With `html` (GET routes), `text/html` may choose the browsable
+ * view of the default.
  */
-export function createNegotiation(offers: readonly VendorType[], html = false): NegotiateRequest {
-  const choose = createChooser(offers, html);
+export function createNegotiation(offers: readonly VendorType[], options: NegotiationOptions = {}): NegotiateRequest {
+  const { html = false, lifecycle, now = Date.now } = options;
+  const allLive = createChooser(offers, html);
+  // One chooser per set of live offers: live() keeps each set's array, so the identity is the key.
+  const choosers = new Map<readonly VendorType[], Chooser>([[offers, allLive]]);
   return function negotiateRequest(req, principal) {
     const defaultType = defaultRepresentation({
       keyKind: principal?.kind ?? null,
@@ -67,10 +81,25 @@ export function createNegotiation(offers: readonly VendorType[], html = false): 
       pin: principal?.pin,
       platform: req.headers['x-client-platform'] as string | undefined,
     });
+    const live = lifecycle ? lifecycle.live(offers, now()) : offers;
+    let choose = choosers.get(live);
+    if (choose === undefined) choosers.set(live, (choose = createChooser(live, html)));
     const outcome = choose(req.headers.accept, defaultType);
     if (outcome.ok) return outcome;
     if (outcome.overLimit !== undefined) throw new HttpError('too-many-accept-ranges', outcome.overLimit);
-    const acceptable = html && offers.includes(defaultType) ? [...outcome.acceptable, HTML] : [...outcome.acceptable];
-    throw new HttpError('not-acceptable', `This resource is available as: ${acceptable.join(', ')}.`, { acceptable });
+    const acceptable = html && live.includes(defaultType) ? [...outcome.acceptable, HTML] : [...outcome.acceptable];
+    const retired = live === offers ? '' : retiredNotice(offers.filter((t) => !live.includes(t)), defaultType, req.headers.accept, lifecycle!);
+    throw new HttpError('not-acceptable', `${retired}This resource is available as: ${acceptable.join(', ')}.`, { acceptable });
   };
+}
+
+/** The sentence a 406 opens with when what was asked for (or pinned) is retired: its successor, and how to move to it. */
+function retiredNotice(retired: readonly VendorType[], defaultType: VendorType, accept: string | undefined, lifecycle: Lifecycle): string {
+  const asked = retired.filter((t) => t === defaultType || (accept ?? '').toLowerCase().includes(t));
+  return asked.map((t) => {
+    const successor = lifecycle.successor(t);
+    const pinned = t === defaultType ? ' (the default of this credential)' : '';
+    const next = successor ? ` Its successor is ${SHORT_NAME[successor]} (Accept: ${successor}); a key is moved to it with npm run keys -- pin <key> ${SHORT_NAME[successor]}.` : '';
+    return `${SHORT_NAME[t]}${pinned} is retired.${next} `;
+  }).join('');
 }
