@@ -7,7 +7,12 @@ import { generateKey, hashKey } from '../domain/keys';
 import type { KeyInfo, Store } from '../domain/repository';
 import { SCOPES } from '../domain/types';
 import type { KeyKind, Scope } from '../domain/types';
+import { SHORT_NAME } from '../../representations/media-types';
+import type { VendorType } from '../../representations/media-types';
 import { createStore } from '../store/create-store';
+import { pin } from './key-pins';
+import { usage } from './key-usage-report';
+import { UsageError } from './usage-error';
 
 /** How long the old key of a rotation keeps working by default: a day to deploy the new one. */
 const DEFAULT_OVERLAP_SECONDS = 86_400;
@@ -16,13 +21,19 @@ const USAGE = `usage: npm run keys -- create --user <name or id> [--partner] [--
        npm run keys -- rotate <key id> [--overlap <seconds>]
        npm run keys -- list
        npm run keys -- revoke <key id>
+       npm run keys -- pin <key id> partner.v3|partner.v4|default    (or: pin <key id> --clear)
+       npm run keys -- usage [--days <1-90>] [--json]
 
 Scopes: ${SCOPES.join(', ')}; a key created without --scope may do everything its kind may.
 rotate prints a new key with the old one's user, kind, label and scopes; the old key keeps
 working for --overlap seconds (default ${DEFAULT_OVERLAP_SECONDS}, one day), then stops.
+pin moves a partner key's default contract (what Accept: */* or application/json gets) to a
+frozen one; default (or --clear) follows the service's default, partner.v3. Rotation keeps the pin.
+usage prints answers per key and representation over the last --days UTC days (default 30),
+and each key's last use; counts are written by the service every ~30 s and at shutdown.
 Keys are stored hashed: a new key is printed once, here, and never again.
-On SQLite, a running service may accept a revoked key for up to a minute (its key cache);
-on PostgreSQL every instance stops accepting it at once (the change feed).`;
+On SQLite, a running service may accept a revoked key, or answer a key's old pin, for up to a
+minute (its key cache); on PostgreSQL every instance sees the change at once (the change feed).`;
 
 
 const newId = (prefix: string) => `${prefix}_${randomBytes(6).toString('hex')}`;
@@ -35,10 +46,10 @@ function scopesOf(given: string[] | undefined): Scope[] | null {
 }
 
 /** Mints a key, stores its hash and prints it: the only time it is shown. */
-async function mint(store: Store, key: { userId: string; userName: string; kind: KeyKind; label: string; scopes: Scope[] | null }, now: Date, out: (line: string) => void): Promise<string> {
+async function mint(store: Store, key: { userId: string; userName: string; kind: KeyKind; label: string; scopes: Scope[] | null; pin?: VendorType | null }, now: Date, out: (line: string) => void): Promise<string> {
   const secret = generateKey();
   const id = newId('key');
-  await store.keys.insert({ id, hash: hashKey(secret), userId: key.userId, kind: key.kind, label: key.label, prefix: secret.slice(0, 16), scopes: key.scopes }, now);
+  await store.keys.insert({ id, hash: hashKey(secret), userId: key.userId, kind: key.kind, label: key.label, prefix: secret.slice(0, 16), scopes: key.scopes, pin: key.pin }, now);
   out(`created ${key.kind} key ${id} for ${key.userName} (${key.userId})${key.scopes ? ` with scopes ${key.scopes.join(', ')}` : ''}; this is the only time it is shown:`);
   out(secret);
   return id;
@@ -74,7 +85,7 @@ async function rotate(store: Store, args: string[], out: (line: string) => void)
     out(`no active key ${id}`);
     return 1;
   }
-  await mint(store, { userId: old.userId, userName: old.userName, kind: old.kind, label: old.label, scopes: old.scopes }, now, out);
+  await mint(store, { userId: old.userId, userName: old.userName, kind: old.kind, label: old.label, scopes: old.scopes, pin: old.pin }, now, out);
   const until = new Date(now.getTime() + overlap * 1000);
   await store.keys.expire(id, until);
   out(`${id} keeps working until ${until.toISOString()}, then stops; revoke it sooner with: npm run keys -- revoke ${id}`);
@@ -83,10 +94,10 @@ async function rotate(store: Store, args: string[], out: (line: string) => void)
 
 async function list(store: Store, out: (line: string) => void): Promise<number> {
   const keys = await store.keys.list();
-  out(['id', 'kind', 'user', 'label', 'prefix', 'scopes', 'created', 'last used', 'expires', 'revoked'].join('\t'));
+  out(['id', 'kind', 'user', 'label', 'prefix', 'scopes', 'pin', 'created', 'last used', 'expires', 'revoked'].join('\t'));
   const time = (d: Date | null) => d?.toISOString() ?? '-';
   for (const k of keys) {
-    out([k.id, k.kind, `${k.userName} (${k.userId})`, k.label, k.prefix ? `${k.prefix}…` : '-', k.scopes?.join(',') ?? 'all', k.createdAt.toISOString(), time(k.lastUsedAt), time(k.expiresAt), time(k.revokedAt)].join('\t'));
+    out([k.id, k.kind, `${k.userName} (${k.userId})`, k.label, k.prefix ? `${k.prefix}…` : '-', k.scopes?.join(',') ?? 'all', k.pin ? SHORT_NAME[k.pin] : '-', k.createdAt.toISOString(), time(k.lastUsedAt), time(k.expiresAt), time(k.revokedAt)].join('\t'));
   }
   return 0;
 }
@@ -102,9 +113,6 @@ async function revoke(store: Store, args: string[], out: (line: string) => void)
   return 0;
 }
 
-/** A command line the CLI cannot run; printed with the usage. */
-class UsageError extends Error {}
-
 /** Runs `keys <command> …` against the configured store (DATABASE_URL, else DATA_DIR); returns the exit code. */
 export async function runKeysCli(argv: string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
   const [command, ...rest] = argv;
@@ -115,6 +123,8 @@ export async function runKeysCli(argv: string[], out: (line: string) => void, er
     if (command === 'list') return await list(store, out);
     if (command === 'rotate') return await rotate(store, rest, out);
     if (command === 'revoke') return await revoke(store, rest, out);
+    if (command === 'pin') return await pin(store, rest, out, err);
+    if (command === 'usage') return await usage(store, rest, out);
     throw new UsageError(command ? `unknown command ${command}` : 'a command is needed');
   } catch (e) {
     if (!(e instanceof UsageError) && !(e instanceof TypeError)) throw e;

@@ -1,3 +1,5 @@
+import { FROZEN, SHORT_NAME, typeOfName } from '../../representations/media-types';
+import type { VendorType } from '../../representations/media-types';
 import { generateSecret, hashSecret } from './secrets';
 
 /** The prefix of every new API key: recognisable to secret scanners (GitHub's `ghp_` plays this part). */
@@ -10,3 +12,12 @@ export const hashKey = hashSecret;
 export function generateKey(): string {
   return generateSecret(KEY_PREFIX);
 }
+
+/** A pin as stored (a representation's short name) as the contract it names; null unless that is a frozen one. */
+export function pinFromName(name: string | null): VendorType | null {
+  const type = name === null ? undefined : typeOfName(name);
+  return type !== undefined && FROZEN.has(type) ? type : null;
+}
+
+/** A pin as stored: the contract's short name, or null for the default. */
+export const pinToName = (pin: VendorType | null | undefined): string | null => (pin == null ? null : SHORT_NAME[pin]);

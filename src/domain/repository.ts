@@ -1,6 +1,8 @@
 import type { CredentialRepository } from './credential-repository';
-import type { Click, KeyKind, Link, LinkChanges, NewLink, Scope, Team, User } from './types';
+import type { KeyRepository } from './key-repository';
+import type { Click, Link, LinkChanges, NewLink, Team, User } from './types';
 
+export type { AnswerCount, FoundKey, KeyInfo, KeyRepository, KeyUse, KeyUsageTotal } from './key-repository';
 export type { AccessTokenRecord, CredentialRepository, RefreshTokenRecord, RotationStep, SessionRecord, TokenFamilyRecord } from './credential-repository';
 
 /**
@@ -43,46 +45,6 @@ export interface LinkRepository {
   update(code: string, expectedVersion: number, changes: LinkChanges, now: Date): Promise<Link | null>;
   /** Deletes only if the stored version still equals `expectedVersion`. */
   delete(code: string, expectedVersion: number): Promise<boolean>;
-}
-
-/** An API key as listed to an operator: never its secret or hash. */
-export interface KeyInfo {
-  id: string;
-  userId: string;
-  userName: string;
-  kind: KeyKind;
-  label: string;
-  prefix: string | null;
-  /** null: every scope its kind allows. */
-  scopes: Scope[] | null;
-  createdAt: Date;
-  /** When it was last presented, as recorded (off the hot path, so up to a flush late); null: never. */
-  lastUsedAt: Date | null;
-  /** When it stops working though not revoked (the old key of a rotation); null: never. */
-  expiresAt: Date | null;
-  revokedAt: Date | null;
-}
-
-/** An unrevoked key found by its hash; the caller decides whether `expiresAt` has passed. */
-export interface FoundKey {
-  keyId: string;
-  userId: string;
-  kind: KeyKind;
-  scopes: Scope[] | null;
-  expiresAt: Date | null;
-}
-
-/** API keys, looked up by the hash of the presented secret. */
-export interface KeyRepository {
-  findByHash(hash: string): Promise<FoundKey | null>;
-  insert(key: { id: string; hash: string; userId: string; kind: KeyKind; label: string; prefix?: string; scopes?: Scope[] | null; expiresAt?: Date | null }, now: Date): Promise<void>;
-  list(): Promise<KeyInfo[]>;
-  /** Marks a key revoked; false when no such active key exists. Announced. */
-  revoke(id: string, now: Date): Promise<boolean>;
-  /** Sets when an active, unexpiring key stops working (rotation overlap); false when no such key exists. Announced. */
-  expire(id: string, at: Date): Promise<boolean>;
-  /** Records when keys were last used; a later time never goes back to an earlier one. */
-  recordUse(uses: { id: string; at: Date }[]): Promise<void>;
 }
 
 /** Users and teams. */

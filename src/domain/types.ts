@@ -1,3 +1,5 @@
+import type { VendorType } from '../../representations/media-types';
+
 /** Plain data shared by the domain services, the store and the representations. */
 
 export type KeyKind = 'user' | 'partner';
@@ -27,6 +29,8 @@ export interface Principal {
   via: CredentialKind;
   /** What the credential may do; null: everything its kind may (sessions, tokens, unscoped keys). */
   scopes: readonly Scope[] | null;
+  /** The contract a partner key is pinned to (Stripe-style); null or absent: its kind's default. */
+  pin?: VendorType | null;
 }
 
 /** A short link as stored. `version` grows on every change; `rowId` is never reused. */

@@ -1,4 +1,5 @@
-import type { AccessTokenRecord, KeyInfo, RefreshTokenRecord, SessionRecord, TokenFamilyRecord } from '../domain/repository';
+import type { AccessTokenRecord, FoundKey, KeyInfo, RefreshTokenRecord, SessionRecord, TokenFamilyRecord } from '../domain/repository';
+import { pinFromName } from '../domain/keys';
 import type { KeyKind, Link, Scope, User } from '../domain/types';
 
 // Both stores share one schema (column for column; times in epoch milliseconds, tags as JSON text),
@@ -70,17 +71,32 @@ export interface KeyRow {
   label: string;
   prefix: string | null;
   scopes: string | null;
+  pin: string | null;
   created_at: number;
   last_used_at: number | null;
   expires_at: number | null;
   revoked_at: number | null;
 }
 
+/** The columns of `api_keys` that make a FoundKey; KEY_COLUMNS selects them. */
+export interface FoundKeyRow { id: string; user_id: string; kind: KeyKind; scopes: string | null; pin: string | null; expires_at: number | null }
+
+/** What findByHash selects, in either store. */
+export const FOUND_KEY_COLUMNS = 'id, user_id, kind, scopes, pin, expires_at';
+
+/** The columns `list` selects from `api_keys k JOIN users u`, in either store. */
+export const KEY_INFO_COLUMNS = 'k.id, k.user_id, u.name AS user_name, k.kind, k.label, k.prefix, k.scopes, k.pin, k.created_at, k.last_used_at, k.expires_at, k.revoked_at';
+
+/** An `api_keys` row as the key its hash finds. */
+export function toFoundKey(row: FoundKeyRow): FoundKey {
+  return { keyId: row.id, userId: row.user_id, kind: row.kind, scopes: scopesFromColumn(row.scopes), pin: pinFromName(row.pin), expiresAt: dateOrNull(row.expires_at) };
+}
+
 /** An `api_keys` row as listed to an operator. */
 export function toKeyInfo(k: KeyRow): KeyInfo {
   return {
     id: k.id, userId: k.user_id, userName: k.user_name, kind: k.kind, label: k.label, prefix: k.prefix,
-    scopes: scopesFromColumn(k.scopes), createdAt: new Date(k.created_at), lastUsedAt: dateOrNull(k.last_used_at),
+    scopes: scopesFromColumn(k.scopes), pin: pinFromName(k.pin), createdAt: new Date(k.created_at), lastUsedAt: dateOrNull(k.last_used_at),
     expiresAt: dateOrNull(k.expires_at), revokedAt: dateOrNull(k.revoked_at),
   };
 }

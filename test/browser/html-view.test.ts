@@ -8,6 +8,15 @@ import { expectValidBody } from '../helpers/schema';
 import { createTestApp, KEYS } from '../helpers/test-app';
 import type { TestApp } from '../helpers/test-app';
 
+/** The browser globals the functions handed to page.evaluate use: they run in Chromium, not in Node. */
+interface PageElement { getAttribute(name: string): string | null }
+declare const document: {
+  body: { dataset: Record<string, string | undefined> };
+  querySelectorAll(selector: string): ArrayLike<PageElement> & Iterable<PageElement>;
+  addEventListener(type: 'securitypolicyviolation', listener: (e: { violatedDirective: string; blockedURI: string }) => void): void;
+};
+declare const window: unknown;
+
 const XSS_TITLE = '<script>alert(1)</script>';
 const XSS_TAG = '"><img src=x onerror=alert(2)>';
 

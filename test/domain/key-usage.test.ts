@@ -1,13 +1,14 @@
 import { createKeyUsage } from '../../src/domain/key-usage';
 import type { KeyUsage } from '../../src/domain/key-usage';
-import type { KeyRepository } from '../../src/domain/repository';
+import type { AnswerCount, KeyRepository, KeyUse } from '../../src/domain/repository';
 
 const T0 = Date.parse('2026-11-20T12:00:00.000Z');
+type RecordUse = jest.Mock<Promise<void>, [KeyUse[], { answers: AnswerCount[]; forgetBefore?: string }?]>;
 
 /** A key repository whose only working method is recordUse, a jest mock. */
-function fakeKeys(recordUse: jest.Mock<Promise<void>, [{ id: string; at: Date }[]]>): KeyRepository {
+function fakeKeys(recordUse: RecordUse): KeyRepository {
   const unused = () => Promise.reject(new Error('not used by key usage'));
-  return { findByHash: unused, insert: unused, list: unused, revoke: unused, expire: unused, recordUse };
+  return { findByHash: unused, insert: unused, list: unused, revoke: unused, expire: unused, setPin: unused, usage: unused, recordUse };
 }
 
 let clock = T0;
@@ -18,7 +19,7 @@ afterEach(async () => {
   jest.useRealTimers();
 });
 
-function build(recordUse: jest.Mock<Promise<void>, [{ id: string; at: Date }[]]>, log = jest.fn(), flushMs = 3_600_000): KeyUsage {
+function build(recordUse: RecordUse, log = jest.fn(), flushMs = 3_600_000): KeyUsage {
   clock = T0;
   usage = createKeyUsage(fakeKeys(recordUse), { flushMs, now: () => new Date(clock), log });
   return usage;
@@ -97,7 +98,7 @@ describe('createKeyUsage', () => {
     await jest.advanceTimersByTimeAsync(29_999);
     expect(recordUse).not.toHaveBeenCalled();
     await jest.advanceTimersByTimeAsync(1);
-    expect(recordUse).toHaveBeenCalledWith([{ id: 'key_a', at: new Date(T0) }]);
+    expect(recordUse.mock.calls[0]![0]).toEqual([{ id: 'key_a', at: new Date(T0) }]);
   });
 
   it('flushes what is pending when closed, and stops its timer', async () => {
@@ -111,5 +112,82 @@ describe('createKeyUsage', () => {
     u.seen('key_b');
     await jest.advanceTimersByTimeAsync(60_000);
     expect(recordUse).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('createKeyUsage counting answers', () => {
+  const answersOf = (recordUse: RecordUse, call = 0) => [...recordUse.mock.calls[call]![1]!.answers].sort((x, y) => `${x.day}${x.keyId}${x.representation}`.localeCompare(`${y.day}${y.keyId}${y.representation}`));
+
+  it('writes answers per UTC day, key and representation with the last uses, in one call', async () => {
+    const recordUse: RecordUse = jest.fn().mockResolvedValue(undefined);
+    const u = build(recordUse);
+    u.seen('key_a');
+    u.answered('key_a', 'partner.v3');
+    u.answered('key_a', 'partner.v3');
+    u.answered('key_a', 'partner.v4');
+    u.answered('key_b', 'full');
+    clock = Date.parse('2026-11-21T00:00:00.000Z');
+    u.answered('key_a', 'partner.v3');
+    await u.flush();
+    expect(recordUse).toHaveBeenCalledTimes(1);
+    expect(recordUse.mock.calls[0]![0]).toEqual([{ id: 'key_a', at: new Date(T0) }]);
+    expect(answersOf(recordUse)).toEqual([
+      { day: '2026-11-20', keyId: 'key_a', representation: 'partner.v3', count: 2 },
+      { day: '2026-11-20', keyId: 'key_a', representation: 'partner.v4', count: 1 },
+      { day: '2026-11-20', keyId: 'key_b', representation: 'full', count: 1 },
+      { day: '2026-11-21', keyId: 'key_a', representation: 'partner.v3', count: 1 },
+    ]);
+  });
+
+  it('writes each answer once: the next flush has only the answers since', async () => {
+    const recordUse: RecordUse = jest.fn().mockResolvedValue(undefined);
+    const u = build(recordUse);
+    u.answered('key_a', 'full');
+    await u.flush();
+    await u.flush();
+    u.answered('key_a', 'full');
+    await u.flush();
+    expect(recordUse).toHaveBeenCalledTimes(2);
+    expect(answersOf(recordUse, 1)).toEqual([{ day: '2026-11-20', keyId: 'key_a', representation: 'full', count: 1 }]);
+  });
+
+  it('adds the answers of a failed flush to those counted since, for the next flush', async () => {
+    const recordUse: RecordUse = jest.fn().mockRejectedValueOnce(new Error('store down')).mockResolvedValue(undefined);
+    const u = build(recordUse);
+    u.answered('key_a', 'partner.v3');
+    u.answered('key_a', 'partner.v3');
+    await u.flush();
+    u.answered('key_a', 'partner.v3');
+    await u.flush();
+    expect(answersOf(recordUse, 1)).toEqual([{ day: '2026-11-20', keyId: 'key_a', representation: 'partner.v3', count: 3 }]);
+  });
+
+  it('asks to forget days past the retention on its first flush of each UTC day only, again after one failed', async () => {
+    const recordUse: RecordUse = jest.fn().mockRejectedValueOnce(new Error('store down')).mockResolvedValue(undefined);
+    const u = build(recordUse);
+    const forgetting = () => recordUse.mock.calls.map((call) => call[1]?.forgetBefore);
+    for (const at of ['2026-11-20T12:00:00Z', '2026-11-20T13:00:00Z', '2026-11-20T14:00:00Z', '2026-11-21T00:00:01Z']) {
+      clock = Date.parse(at);
+      u.answered('key_a', 'full');
+      await u.flush();
+    }
+    expect(forgetting()).toEqual(['2026-08-22', '2026-08-22', undefined, '2026-08-23']);
+  });
+
+  it('runs a flush asked for while another is in flight after it, so close() writes what that one failed to', async () => {
+    let fail: (err: Error) => void = () => undefined;
+    const recordUse: RecordUse = jest.fn()
+      .mockImplementationOnce(() => new Promise<void>((_resolve, reject) => { fail = reject; }))
+      .mockResolvedValue(undefined);
+    const u = build(recordUse);
+    u.answered('key_a', 'full');
+    const timerFlush = u.flush();
+    const closing = u.close();
+    usage = undefined;
+    expect(recordUse).toHaveBeenCalledTimes(1);
+    fail(new Error('store down'));
+    await Promise.all([timerFlush, closing]);
+    expect(recordUse).toHaveBeenCalledTimes(2);
+    expect(answersOf(recordUse, 1)).toEqual([{ day: '2026-11-20', keyId: 'key_a', representation: 'full', count: 1 }]);
   });
 });

@@ -1,12 +1,14 @@
 import type { KeyInfo } from '../../src/domain/repository';
 import { StoreConflictError } from '../../src/domain/store-errors';
+import { describeKeyPinsAndUsage } from './describe-key-usage';
 import { announcedBy, later, T0, user } from './store-fixtures';
 import type { SuiteContext } from './store-fixtures';
 
-/** The API-key part of the store contract: lookup by hash, scopes, expiry, last use, revocation. */
-export function describeKeys({ store, withUsers, another, traits }: SuiteContext): void {
+/** The API-key part of the store contract: lookup by hash, scopes, expiry, last use, revocation; pins and usage counts. */
+export function describeKeys(ctx: SuiteContext): void {
+  const { store, withUsers, another, traits } = ctx;
   const listed = (fields: Partial<KeyInfo> & Pick<KeyInfo, 'id' | 'kind' | 'label'>): KeyInfo => ({
-    userId: 'u1', userName: 'Ada', prefix: null, scopes: null, createdAt: T0, lastUsedAt: null, expiresAt: null, revokedAt: null, ...fields,
+    userId: 'u1', userName: 'Ada', prefix: null, scopes: null, pin: null, createdAt: T0, lastUsedAt: null, expiresAt: null, revokedAt: null, ...fields,
   });
   const lastUsed = async (id: string) => (await store().keys.list()).find((k) => k.id === id)?.lastUsedAt;
 
@@ -14,7 +16,7 @@ export function describeKeys({ store, withUsers, another, traits }: SuiteContext
     it('finds an active key by the hash of its secret, unscoped and unexpiring, and nothing for another hash', async () => {
       await withUsers('u1');
       await store().keys.insert({ id: 'k1', hash: 'hash-1', userId: 'u1', kind: 'partner', label: 'CI' }, T0);
-      expect(await store().keys.findByHash('hash-1')).toEqual({ keyId: 'k1', userId: 'u1', kind: 'partner', scopes: null, expiresAt: null });
+      expect(await store().keys.findByHash('hash-1')).toEqual({ keyId: 'k1', userId: 'u1', kind: 'partner', scopes: null, pin: null, expiresAt: null });
       expect(await store().keys.findByHash('hash-2')).toBeNull();
     });
 
@@ -22,7 +24,7 @@ export function describeKeys({ store, withUsers, another, traits }: SuiteContext
       await withUsers('u1');
       await store().keys.insert({ id: 'k1', hash: 'h1', userId: 'u1', kind: 'user', label: 'ro', scopes: ['links:read', 'stats:read'], expiresAt: later(100) }, T0);
       await store().keys.insert({ id: 'k2', hash: 'h2', userId: 'u1', kind: 'user', label: 'none', scopes: [], expiresAt: null }, T0);
-      expect(await store().keys.findByHash('h1')).toEqual({ keyId: 'k1', userId: 'u1', kind: 'user', scopes: ['links:read', 'stats:read'], expiresAt: later(100) });
+      expect(await store().keys.findByHash('h1')).toEqual({ keyId: 'k1', userId: 'u1', kind: 'user', scopes: ['links:read', 'stats:read'], pin: null, expiresAt: later(100) });
       expect(await store().keys.findByHash('h2')).toMatchObject({ keyId: 'k2', scopes: [], expiresAt: null });
     });
 
@@ -112,4 +114,5 @@ export function describeKeys({ store, withUsers, another, traits }: SuiteContext
       });
     }
   });
+  describeKeyPinsAndUsage(ctx);
 }

@@ -71,7 +71,7 @@ export async function announcedBy(listener: Store, writer: Store, ownerId: strin
  * no password) must do after migrating: keep the key, compare e-mails case-insensitively, take a password.
  */
 export async function expectUpgradedCredentials(store: Store): Promise<void> {
-  expect(await store.keys.findByHash('h1')).toEqual({ keyId: 'k1', userId: 'u1', kind: 'user', scopes: null, expiresAt: null });
+  expect(await store.keys.findByHash('h1')).toEqual({ keyId: 'k1', userId: 'u1', kind: 'user', scopes: null, pin: null, expiresAt: null });
   expect(await store.credentials.findLogin('ada@example.com')).toBeNull();
   expect(await store.credentials.createAccount({ id: 'u2', name: 'Imposter', email: 'ada@example.com', avatarUrl: null, createdAt: new Date(0) }, 'h')).toBe(false);
   await store.credentials.setPassword('u1', 'hash-1', new Date(0));

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LRUCache } from 'lru-cache';
+import { SHORT_NAME } from '../../../representations/media-types';
 import type { KeyUsage } from '../../domain/key-usage';
 import type { FoundKey, KeyRepository } from '../../domain/repository';
 import { KEY_PREFIX } from '../../domain/keys';
@@ -82,7 +83,14 @@ export function createAuthenticator(deps: {
   function fromKey(found: FoundKey): Principal {
     if (found.expiresAt !== null && now().getTime() >= found.expiresAt.getTime()) throw invalidKey('The API key has expired (it was rotated); use its successor.');
     keyUsage?.seen(found.keyId);
-    return { userId: found.userId, keyId: found.keyId, kind: found.kind, via: 'key', scopes: found.scopes };
+    return { userId: found.userId, keyId: found.keyId, kind: found.kind, via: 'key', scopes: found.scopes, pin: found.pin };
+  }
+
+  // At the response's end, the representation negotiation chose (if it chose one) is counted for
+  // the key: in memory, flushed with the key's last use. One shared listener; `this` is the response.
+  function countAnswer(this: ServerResponse): void {
+    const { principal, type } = stateOf(this);
+    if (principal?.via === 'key' && type !== null) keyUsage?.answered(principal.keyId, SHORT_NAME[type]);
   }
 
   async function lookUpKey(hash: string): Promise<Principal> {
@@ -153,7 +161,10 @@ export function createAuthenticator(deps: {
       name: 'authentication',
       applies: isApi,
       run(req, res) {
-        return andThen(authenticate(req.headers.authorization), (principal) => { stateOf(res).principal = principal; });
+        return andThen(authenticate(req.headers.authorization), (principal) => {
+          stateOf(res).principal = principal;
+          if (keyUsage && principal?.via === 'key') res.on('finish', countAnswer);
+        });
       },
     },
     sessionStage: {

@@ -138,6 +138,20 @@ export const migrations: readonly { version: number; name: string; sql: string }
       CREATE INDEX access_tokens_user ON access_tokens (user_id);
     `,
   },
+  {
+    version: 7,
+    name: 'key pins and per-representation key usage',
+    sql: `
+      ALTER TABLE api_keys ADD COLUMN pin TEXT;
+      CREATE TABLE key_usage_daily (
+        day TEXT NOT NULL,
+        key_id TEXT NOT NULL REFERENCES api_keys(id) ON DELETE CASCADE,
+        representation TEXT NOT NULL,
+        answers BIGINT NOT NULL,
+        PRIMARY KEY (day, key_id, representation)
+      );
+    `,
+  },
 ];
 
 /** The newest schema version this code knows. */

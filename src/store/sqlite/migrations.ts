@@ -143,6 +143,22 @@ export const migrations: readonly { version: number; name: string; sql: string }
       CREATE INDEX access_tokens_user ON access_tokens (user_id);
     `,
   },
+  {
+    version: 7,
+    name: 'key pins and per-representation key usage',
+    // A partner key's pin: the short name of the frozen contract generic Accept stands for (NULL:
+    // the default). Answers per UTC day, key and representation, added to by every process's flush.
+    sql: `
+      ALTER TABLE api_keys ADD COLUMN pin TEXT;
+      CREATE TABLE key_usage_daily (
+        day TEXT NOT NULL,
+        key_id TEXT NOT NULL REFERENCES api_keys(id) ON DELETE CASCADE,
+        representation TEXT NOT NULL,
+        answers INTEGER NOT NULL,
+        PRIMARY KEY (day, key_id, representation)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The newest schema version this code knows. */

@@ -10,6 +10,8 @@ export interface RequestTraits {
   via?: CredentialKind | null;
   /** Raw `X-Client-Platform` header. */
   platform: string | undefined;
+  /** The frozen contract the key is pinned to (`npm run keys -- pin`); null or absent: partner.v3. Partner keys only. */
+  pin?: VendorType | null;
 }
 
 // A Map, not an object literal: a header value such as `__proto__` must not reach the prototype.
@@ -20,8 +22,9 @@ const CREDENTIAL_DEFAULTS = new Map<CredentialKind, VendorType>([['session', FUL
 
 /** The representation generic ranges stand for: partner pin, else platform, else the credential's client, else full. */
 export function defaultRepresentation(traits: RequestTraits): VendorType {
-  // A partner key is pinned to its contract, the way Stripe pins an account's API version.
-  if (traits.keyKind === 'partner') return PARTNER_V3;
+  // A partner key is pinned to its contract, the way Stripe pins an account's API version: moved
+  // only on request, and partner.v3 for a key never pinned.
+  if (traits.keyKind === 'partner') return traits.pin ?? PARTNER_V3;
   const platform = traits.platform?.trim().toLowerCase();
   return (platform && PLATFORM_DEFAULTS.get(platform)) || (traits.via && CREDENTIAL_DEFAULTS.get(traits.via)) || FULL;
 }
