@@ -6,9 +6,11 @@ vcl 4.1;
 # Facet answers the public card GET /api/links/{code} with `Cache-Control: public, max-age=60`
 # and `Vary: Accept, X-Client-Platform, Authorization`. Without help a shared cache keeps one
 # object per *spelling* of those headers. This file rewrites them, before lookup, to the one
-# media type the service would choose (docs/design.md, "Negotiation rules"), so the cache keeps one
-# variant per representation of the card (summary, full, partner.v3) plus "nothing acceptable"
-# (406, never stored: the service sends it with `no-store`).
+# media type the service would choose (docs/negotiation.md, "The rules"), so the cache keeps one
+# variant per representation of the card (the offers listed in the generated block below), one
+# HTML view per default (rule 7: a browser's Accept becomes `text/html`, and X-Client-Platform one
+# platform that stands for the view's default), plus "nothing acceptable" (406, never stored: the
+# service sends it with `no-store`).
 #
 # The rules mirrored here live in src/http/answer/negotiation/ (negotiate.ts, accept-ranges.ts,
 # default-representation.ts); test/varnish/ runs a corpus of Accept and X-Client-Platform
@@ -262,9 +264,12 @@ sub facet_weight_s {
 # END facet-normalise
 
 # BEGIN facet-normalise
-# Sets req.http.Accept to the chosen vendor type (or application/x-facet-unacceptable), drops
-# X-Client-Platform, and records the outcome in req.http.X-Facet-Variant ("pass" when the
-# header is beyond what is read here). Registers are req.http.X-Facet-* headers, removed after.
+# Sets req.http.Accept to the chosen vendor type (or application/x-facet-unacceptable) and drops
+# X-Client-Platform; for the HTML view (rule 7) Accept becomes the view's type and
+# X-Client-Platform one platform whose default the view shows (none for the fallback). Records
+# the outcome in req.http.X-Facet-Variant: the type, "<view type>;default=<type>" for the view,
+# "pass" when the header is beyond what is read here. Registers are req.http.X-Facet-* headers,
+# removed after.
 sub facet_normalise {
     std.collect(req.http.Accept);
     std.collect(req.http.X-Client-Platform);
@@ -284,6 +289,9 @@ sub facet_normalise {
     # Most specific generic range seen (-1 = none) and its best q.
     set req.http.X-Facet-GS = "-1";
     set req.http.X-Facet-GQ = "0";
+    # The same for the ranges that name the HTML view (rule 7).
+    set req.http.X-Facet-HS = "-1";
+    set req.http.X-Facet-HQ = "0";
     call facet_range;
     call facet_range;
     call facet_range;
@@ -297,8 +305,19 @@ sub facet_normalise {
     } else {
         call facet_choose;
         set req.http.Accept = req.http.X-Facet-B;
-        set req.http.X-Facet-Variant = req.http.X-Facet-B;
-        unset req.http.X-Client-Platform;
+        if (req.http.X-Facet-V == "1") {
+            # The view shows the default, which the service reads from X-Client-Platform: one
+            # spelling of it per default, so every browser shares one object per default.
+            set req.http.X-Facet-Variant = req.http.X-Facet-B + ";default=" + req.http.X-Facet-D;
+            if (req.http.X-Facet-HP == "") {
+                unset req.http.X-Client-Platform;
+            } else {
+                set req.http.X-Client-Platform = req.http.X-Facet-HP;
+            }
+        } else {
+            set req.http.X-Facet-Variant = req.http.X-Facet-B;
+            unset req.http.X-Client-Platform;
+        }
     }
     unset req.http.X-Facet-Rest;
     unset req.http.X-Facet-N;
@@ -308,6 +327,11 @@ sub facet_normalise {
     unset req.http.X-Facet-K;
     unset req.http.X-Facet-GS;
     unset req.http.X-Facet-GQ;
+    unset req.http.X-Facet-HS;
+    unset req.http.X-Facet-HQ;
+    unset req.http.X-Facet-HP;
+    unset req.http.X-Facet-V;
+    unset req.http.X-Facet-JQ;
     unset req.http.X-Facet-B;
     unset req.http.X-Facet-BQ;
     unset req.http.X-Facet-BO;
@@ -326,19 +350,9 @@ sub facet_range {
     set req.http.X-Facet-N = std.integer(req.http.X-Facet-N, 0) + 1;
     set req.http.X-Facet-T = std.tolower(regsub(req.http.X-Facet-R, "^[ \t]*([^;]*?)[ \t]*(;.*)?$", "\1"));
     set req.http.X-Facet-K = "";
-    if (req.http.X-Facet-T == "*/*") {
-        set req.http.X-Facet-K = "g0";
-    } elsif (req.http.X-Facet-T == "application/*") {
-        set req.http.X-Facet-K = "g1";
-    } elsif (req.http.X-Facet-T == "application/*+json") {
-        set req.http.X-Facet-K = "g2";
-    } elsif (req.http.X-Facet-T == "application/json") {
-        set req.http.X-Facet-K = "g3";
-    } else {
-        call facet_offer_of_type;
-    }
+    call facet_offer_of_type;
     if (req.http.X-Facet-K == "") {
-        # Names no representation and stands for none: ignored.
+        # Names no representation, stands for none and names no view: ignored.
         return;
     }
     # Before the weight only charset is tolerated (rule 1); a bad qvalue drops the range
@@ -356,18 +370,54 @@ sub facet_range {
             set req.http.X-Facet-Q = regsub(req.http.X-Facet-Q + "000", "^0\.?([0-9]{3}).*$", "\1");
         }
     }
-    if (req.http.X-Facet-K !~ "^g") {
+    if (req.http.X-Facet-K ~ "^[0-9]") {
         call facet_offer_record;
         return;
     }
-    # Generic ranges (g0-g3 by specificity): the most specific one present decides the default's q (rule 2).
-    set req.http.X-Facet-T = regsub(req.http.X-Facet-K, "^g", "");
-    if (std.integer(req.http.X-Facet-T, 0) > std.integer(req.http.X-Facet-GS, 0)) {
-        set req.http.X-Facet-GS = req.http.X-Facet-T;
-        set req.http.X-Facet-GQ = req.http.X-Facet-Q;
-    } elsif (req.http.X-Facet-T == req.http.X-Facet-GS &&
-             std.integer(req.http.X-Facet-Q, 0) > std.integer(req.http.X-Facet-GQ, 0)) {
-        set req.http.X-Facet-GQ = req.http.X-Facet-Q;
+    set req.http.X-Facet-T = regsub(req.http.X-Facet-K, "^[gh]", "");
+    if (req.http.X-Facet-K ~ "^g") {
+        # Generic ranges (g0-g3 by specificity): the most specific one present decides the default's q (rule 2).
+        if (std.integer(req.http.X-Facet-T, 0) > std.integer(req.http.X-Facet-GS, 0)) {
+            set req.http.X-Facet-GS = req.http.X-Facet-T;
+            set req.http.X-Facet-GQ = req.http.X-Facet-Q;
+        } elsif (req.http.X-Facet-T == req.http.X-Facet-GS &&
+                 std.integer(req.http.X-Facet-Q, 0) > std.integer(req.http.X-Facet-GQ, 0)) {
+            set req.http.X-Facet-GQ = req.http.X-Facet-Q;
+        }
+    } else {
+        # The view's ranges (h0 text/*, h1 text/html): the more specific one present decides its
+        # q, and its highest q when named twice (rule 7); q=0 there means "not the view".
+        if (std.integer(req.http.X-Facet-T, 0) > std.integer(req.http.X-Facet-HS, 0)) {
+            set req.http.X-Facet-HS = req.http.X-Facet-T;
+            set req.http.X-Facet-HQ = req.http.X-Facet-Q;
+        } elsif (req.http.X-Facet-T == req.http.X-Facet-HS &&
+                 std.integer(req.http.X-Facet-Q, 0) > std.integer(req.http.X-Facet-HQ, 0)) {
+            set req.http.X-Facet-HQ = req.http.X-Facet-Q;
+        }
+    }
+}
+
+# Rule 7, after rules 1-5 chose X-Facet-B: X-Facet-V is "1" when the HTML view of the default
+# (X-Facet-D) answers instead. The JSON outcome's q (X-Facet-JQ) is the default's generic q
+# (X-Facet-AQ) when generic ranges chose it, else the chosen vendor type's best q (X-Facet-BQ, 0
+# for a 406). The view wins at a higher q, and at an equal one when the JSON came only from `*/*`
+# or `application/*` (GS 0 or 1): `application/json`, `application/*+json` and a named vendor
+# type keep a tie.
+sub facet_view {
+    set req.http.X-Facet-V = "0";
+    if (req.http.X-Facet-HP == "-" || std.integer(req.http.X-Facet-HQ, 0) <= 0) {
+        return;
+    }
+    set req.http.X-Facet-JQ = req.http.X-Facet-BQ;
+    if (std.integer(req.http.X-Facet-AQ, 0) > std.integer(req.http.X-Facet-BQ, 0)) {
+        set req.http.X-Facet-JQ = req.http.X-Facet-AQ;
+        if (std.integer(req.http.X-Facet-GS, 0) <= 1 &&
+            std.integer(req.http.X-Facet-HQ, 0) == std.integer(req.http.X-Facet-JQ, 0)) {
+            set req.http.X-Facet-V = "1";
+        }
+    }
+    if (std.integer(req.http.X-Facet-HQ, 0) > std.integer(req.http.X-Facet-JQ, 0)) {
+        set req.http.X-Facet-V = "1";
     }
 }
 
@@ -379,6 +429,7 @@ sub facet_range {
 #   0 application/vnd.example.full+json
 #   1 application/vnd.example.summary+json
 #   2 application/vnd.example.partner.v3+json
+#   3 application/vnd.example.partner.v4+json
 sub facet_offers_init {
     set req.http.X-Facet-Q0 = "-1";
     set req.http.X-Facet-O0 = "0";
@@ -386,9 +437,12 @@ sub facet_offers_init {
     set req.http.X-Facet-O1 = "0";
     set req.http.X-Facet-Q2 = "-1";
     set req.http.X-Facet-O2 = "0";
+    set req.http.X-Facet-Q3 = "-1";
+    set req.http.X-Facet-O3 = "0";
 }
 
-# X-Facet-K: the offer X-Facet-T names (its <n>), or left empty.
+# X-Facet-K: the offer X-Facet-T names (its <n>), g<s> for a generic range and h<s> for one
+# naming the HTML view (<s>: its specificity), or left empty.
 sub facet_offer_of_type {
     if (req.http.X-Facet-T == "application/vnd.example.full+json") {
         set req.http.X-Facet-K = "0";
@@ -396,6 +450,20 @@ sub facet_offer_of_type {
         set req.http.X-Facet-K = "1";
     } elsif (req.http.X-Facet-T == "application/vnd.example.partner.v3+json") {
         set req.http.X-Facet-K = "2";
+    } elsif (req.http.X-Facet-T == "application/vnd.example.partner.v4+json") {
+        set req.http.X-Facet-K = "3";
+    } elsif (req.http.X-Facet-T == "*/*") {
+        set req.http.X-Facet-K = "g0";
+    } elsif (req.http.X-Facet-T == "application/*") {
+        set req.http.X-Facet-K = "g1";
+    } elsif (req.http.X-Facet-T == "application/*+json") {
+        set req.http.X-Facet-K = "g2";
+    } elsif (req.http.X-Facet-T == "application/json") {
+        set req.http.X-Facet-K = "g3";
+    } elsif (req.http.X-Facet-T == "text/*") {
+        set req.http.X-Facet-K = "h0";
+    } elsif (req.http.X-Facet-T == "text/html") {
+        set req.http.X-Facet-K = "h1";
     }
 }
 
@@ -416,10 +484,17 @@ sub facet_offer_record {
             set req.http.X-Facet-Q2 = req.http.X-Facet-Q;
             set req.http.X-Facet-O2 = req.http.X-Facet-N;
         }
+    } elsif (req.http.X-Facet-K == "3") {
+        if (std.integer(req.http.X-Facet-Q, 0) >= std.integer(req.http.X-Facet-Q3, 0)) {
+            set req.http.X-Facet-Q3 = req.http.X-Facet-Q;
+            set req.http.X-Facet-O3 = req.http.X-Facet-N;
+        }
     }
 }
 
-# Rules 2-5: the default for generic ranges, then higher q, vendor over generic, header order.
+# Rules 2-5: the default for generic ranges, then higher q, vendor over generic, header order;
+# then rule 7, the HTML view of the default (facet_view). X-Facet-HP: the X-Client-Platform that
+# asks the service for this default ("" none, "-" no view: the default is not offered).
 # Anonymous requests only (Authorization is passed), so never a partner pin (rule 3).
 sub facet_choose {
     if (req.http.X-Client-Platform ~ "(?i)^[ \t]*(ios|android)[ \t]*$") {
@@ -428,12 +503,14 @@ sub facet_choose {
         if (req.http.X-Facet-Q1 != "-1") {
             set req.http.X-Facet-AQ = "0";
         }
+        set req.http.X-Facet-HP = "ios";
     } else {
         set req.http.X-Facet-D = "application/vnd.example.full+json";
         set req.http.X-Facet-AQ = req.http.X-Facet-GQ;
         if (req.http.X-Facet-Q0 != "-1") {
             set req.http.X-Facet-AQ = "0";
         }
+        set req.http.X-Facet-HP = "";
     }
     set req.http.X-Facet-B = "application/x-facet-unacceptable";
     set req.http.X-Facet-BQ = "0";
@@ -462,9 +539,21 @@ sub facet_choose {
         set req.http.X-Facet-BQ = req.http.X-Facet-Q2;
         set req.http.X-Facet-BO = req.http.X-Facet-O2;
     }
+    if (std.integer(req.http.X-Facet-Q3, 0) > std.integer(req.http.X-Facet-BQ, 0) ||
+        (std.integer(req.http.X-Facet-Q3, 0) > 0 &&
+         std.integer(req.http.X-Facet-Q3, 0) == std.integer(req.http.X-Facet-BQ, 0) &&
+         std.integer(req.http.X-Facet-O3, 0) < std.integer(req.http.X-Facet-BO, 0))) {
+        set req.http.X-Facet-B = "application/vnd.example.partner.v4+json";
+        set req.http.X-Facet-BQ = req.http.X-Facet-Q3;
+        set req.http.X-Facet-BO = req.http.X-Facet-O3;
+    }
     # A vendor type beats a generic range at equal q (rule 4).
     if (std.integer(req.http.X-Facet-AQ, 0) > std.integer(req.http.X-Facet-BQ, 0)) {
         set req.http.X-Facet-B = req.http.X-Facet-D;
+    }
+    call facet_view;
+    if (req.http.X-Facet-V == "1") {
+        set req.http.X-Facet-B = "text/html";
     }
 }
 
@@ -475,6 +564,8 @@ sub facet_offers_unset {
     unset req.http.X-Facet-O1;
     unset req.http.X-Facet-Q2;
     unset req.http.X-Facet-O2;
+    unset req.http.X-Facet-Q3;
+    unset req.http.X-Facet-O3;
 }
 # END facet-offers
 # END facet-normalise

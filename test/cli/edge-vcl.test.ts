@@ -1,40 +1,32 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { FULL, PARTNER_V3, SUMMARY } from '../../representations/media-types';
-import type { VendorType } from '../../representations/media-types';
+import { FULL, PARTNER_V3, PARTNER_V4, SUMMARY } from '../../representations/media-types';
 import { DEFAULT_VCL, edgeOffersFromRegistry, renderOffersBlock, withOffersBlock } from '../../src/cli/edge-vcl';
 import type { EdgeOffers } from '../../src/cli/edge-vcl';
 import { prng } from '../../src/domain/seed';
 import { defaultRepresentation } from '../../src/http/answer/negotiation/default-representation';
-import { negotiate } from '../../src/http/answer/negotiation/negotiate';
-import { closeConnections, send } from '../varnish/helpers/http';
-import { backendHealth, ROOT, startVarnish, stop, waitFor } from '../varnish/helpers/processes';
-import type { Varnish } from '../varnish/helpers/processes';
-import { writeVcl } from '../varnish/helpers/vcl';
+import { startFixtureEdge } from '../varnish/helpers/fixture-edge';
+import type { FixtureEdge } from '../varnish/helpers/fixture-edge';
+import { send } from '../varnish/helpers/http';
+import { ROOT } from '../varnish/helpers/processes';
+import { anonymousChoice, BROWSERS, normalisedRequest, RULE_7_EXAMPLES, VIEW_CONTENT_TYPE, viewOf } from '../varnish/helpers/view-corpus';
 import { describeWithVarnish } from '../varnish/helpers/with-varnish';
 
 const CLI = path.join(ROOT, 'dist', 'src', 'cli', 'edge-vcl.js');
 const SHIPPED = path.join(ROOT, DEFAULT_VCL);
-const V4 = 'application/vnd.example.partner.v4+json';
 const TV = 'application/vnd.example.tv+json';
 
 /** A registry with two more representations of the card and a platform of its own: what adding them would generate. */
 const FIXTURE: EdgeOffers = {
-  offers: [FULL, SUMMARY, PARTNER_V3, V4, TV],
+  offers: [FULL, SUMMARY, PARTNER_V3, PARTNER_V4, TV],
   fallback: FULL,
   platforms: new Map([['ios', SUMMARY], ['android', SUMMARY], ['web', FULL], ['tv', TV], ['smart.watch', SUMMARY]]),
 };
 
-/** What negotiate() chooses for an anonymous request under FIXTURE (defaultRepresentation's rule on FIXTURE's map). */
-function fixtureChoice(accept: string | undefined, platform: string | undefined): string {
-  const fallback = FIXTURE.platforms.get(platform?.trim().toLowerCase() ?? '') ?? FIXTURE.fallback;
-  const outcome = negotiate(accept, FIXTURE.offers as readonly VendorType[], fallback as VendorType);
-  return outcome.ok ? outcome.type : 'application/x-facet-unacceptable';
-}
+/** What the service would choose for an anonymous request under FIXTURE: a vendor type, viewOf(default) or the 406 token. */
+const fixtureChoice = (accept: string | undefined, platform: string | undefined) => anonymousChoice(FIXTURE, accept, platform);
 
 describe('src/cli/edge-vcl.ts', () => {
   it('wrote the committed deploy/varnish/default.vcl: its facet-offers block is what the registry generates', () => {
@@ -45,7 +37,7 @@ describe('src/cli/edge-vcl.ts', () => {
 
   it('reads the registry: the card\'s offers in registry order, and what defaultRepresentation() makes of each platform', () => {
     const edge = edgeOffersFromRegistry();
-    expect(edge.offers).toEqual([FULL, SUMMARY, PARTNER_V3]);
+    expect(edge.offers).toEqual([FULL, SUMMARY, PARTNER_V3, PARTNER_V4]);
     expect(edge.fallback).toBe(defaultRepresentation({ keyKind: null, platform: undefined }));
     for (const [platform, type] of edge.platforms) expect([platform, type]).toEqual([platform, defaultRepresentation({ keyKind: null, platform })]);
     expect([...edge.platforms.values()]).toContain(SUMMARY);
@@ -77,60 +69,82 @@ describe('src/cli/edge-vcl.ts', () => {
     expect(() => renderOffersBlock({ ...FIXTURE, offers: [...FIXTURE.offers, 'application/x";'] })).toThrow(/lower-case type\/subtype/);
     expect(() => renderOffersBlock({ ...FIXTURE, platforms: new Map([['i|os', SUMMARY]]) })).toThrow(/platform token/);
     expect(() => renderOffersBlock({ ...FIXTURE, offers: [FULL, FULL] })).toThrow(/distinct offers/);
+    for (const range of ['text/html', 'application/json']) expect(() => renderOffersBlock({ ...FIXTURE, offers: [FULL, range] })).toThrow(/generic range or the HTML view/);
+  });
+
+  it('gives rule 7 the outcomes of its examples: the service\'s negotiate() as the edge is tested against', () => {
+    const outcomes = RULE_7_EXAMPLES.map(([accept]) => fixtureChoice(accept, undefined));
+    expect(outcomes).toEqual(RULE_7_EXAMPLES.map(([, expected]) => (expected === 'view' ? viewOf(FULL) : expected)));
   });
 });
 
-describeWithVarnish('src/cli/edge-vcl.ts with a representation added to the registry', (varnishd) => {
-  let dir = '';
-  let backend: http.Server | undefined;
-  let varnish: Varnish | undefined;
+describeWithVarnish('src/cli/edge-vcl.ts with representations and a platform added to the registry', (varnishd) => {
+  let edge: FixtureEdge | undefined;
+  const via = (url: string, accept: string | undefined, platform?: string) => send(edge!.port, url, { Accept: accept, 'X-Client-Platform': platform });
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'facet-edge-vcl-fixture-'));
-    // A backend that answers everything 200 and uncacheable: the VCL's choice is in X-Facet-Variant.
-    backend = http.createServer((_req, res) => res.writeHead(200, { 'Cache-Control': 'no-store' }).end('ok'));
-    await new Promise<void>((resolve) => backend!.listen(0, '127.0.0.1', resolve));
-    const port = (backend.address() as AddressInfo).port;
-    const vcl = writeVcl(dir, [port], { normalise: true });
-    fs.writeFileSync(vcl, withOffersBlock(fs.readFileSync(vcl, 'utf8'), renderOffersBlock(FIXTURE)));
-    // Compiles first, so that a generator bug shows as varnishd's own message.
-    execFileSync(varnishd, ['-C', '-j', 'none', '-n', path.join(dir, 'compile'), '-f', vcl], { stdio: 'pipe' });
-    varnish = await startVarnish(varnishd, vcl, path.join(dir, 'varnish'));
-    const started = varnish;
-    await waitFor('the backend probed healthy', async () => (await backendHealth(started.workDir))[`facet_${port}`] === 'healthy', 15_000);
+    edge = await startFixtureEdge(varnishd, FIXTURE);
   }, 60_000);
 
-  afterAll(async () => {
-    closeConnections();
-    await stop(varnish);
-    await new Promise((resolve) => backend?.close(resolve));
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => edge?.stop());
 
-  it('normalises Accept to what negotiate() chooses among five offers with a platform of its own, for 300 generated requests', async () => {
+  it('normalises Accept to what negotiate() chooses, the HTML view included, for 400 generated requests, and asks the stub one spelling per outcome', async () => {
     const random = prng(20);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
-    const types = [...FIXTURE.offers, V4.toUpperCase(), '*/*', 'application/*', 'application/json', 'application/*+json', 'text/html', 'image/webp'];
-    const weights = ['', '', ';q=0', ';q=0.5', ';q=0.9', ';q=0.1', ';q=1', ';charset=utf-8;q=0.4', ';level=1'];
+    const types = [...FIXTURE.offers, PARTNER_V4.toUpperCase(), '*/*', 'application/*', 'application/json', 'application/*+json',
+      'text/html', 'TEXT/HTML', 'text/*', 'text/plain', 'image/webp', 'application/xhtml+xml'];
+    const weights = ['', '', ';q=0', ';q=0.5', ';q=0.9', ';q=0.1', ';q=1', ';charset=utf-8;q=0.4', ';level=1', ';q=0.8'];
     const platforms = [undefined, 'ios', 'android', 'web', 'tv', 'TV', ' smart.watch ', 'smartXwatch', 'desktop'];
     const mismatches: string[] = [];
     const chosen = new Set<string>();
-    for (let n = 0; n < 300; n += 1) {
+    for (let n = 0; n < 400; n += 1) {
       const accept = Array.from({ length: 1 + Math.floor(random() * 5) }, () => pick(types) + pick(weights)).join(', ');
       const platform = pick(platforms);
       const expected = fixtureChoice(accept, platform);
-      const res = await send(varnish!.port, '/api/links/fixture', { Accept: accept, 'X-Client-Platform': platform });
+      const sent = normalisedRequest(FIXTURE, expected);
+      const res = await via('/api/links/fixture', accept, platform);
       chosen.add(expected);
-      if (res.status !== 200 || res.headers['x-facet-variant'] !== expected) {
-        mismatches.push(`${JSON.stringify([accept, platform])}: negotiate ${expected}, VCL ${String(res.headers['x-facet-variant'])}`);
+      const got = [res.headers['x-facet-variant'], res.headers['x-seen-accept'], res.headers['x-seen-platform']];
+      if (JSON.stringify(got) !== JSON.stringify([expected, sent.accept, sent.platform ?? '(none)'])) {
+        mismatches.push(`${JSON.stringify([accept, platform])}: negotiate ${expected}, so ${sent.accept} ${sent.platform ?? '(none)'}; VCL ${got.join(' ')}`);
       }
     }
     expect(mismatches).toEqual([]);
-    expect([...chosen].sort()).toEqual([...FIXTURE.offers, 'application/x-facet-unacceptable'].sort());
+    expect([...chosen].sort()).toEqual([...FIXTURE.offers, 'application/x-facet-unacceptable', ...[FULL, SUMMARY, TV].map(viewOf)].sort());
     // The new platform's default, by generic ranges alone; the platform with a dot in its name is no pattern.
     for (const [platform, type] of [['tv', TV], ['smart.watch', SUMMARY], ['smartXwatch', FULL]] as const) {
-      const res = await send(varnish!.port, '/api/links/fixture', { Accept: 'application/json', 'X-Client-Platform': platform });
+      const res = await via('/api/links/fixture', 'application/json', platform);
       expect([platform, res.headers['x-facet-variant']]).toEqual([platform, type]);
+    }
+  }, 60_000);
+
+  it('gives rule 7\'s examples their outcomes in VCL', async () => {
+    const got = [];
+    for (const [accept] of RULE_7_EXAMPLES) got.push((await via('/api/links/fixture-examples', accept)).headers['x-facet-variant']);
+    expect(got).toEqual(RULE_7_EXAMPLES.map(([, expected]) => (expected === 'view' ? viewOf(FULL) : expected)));
+  });
+
+  it('asks the stub once per default for every browser spelling and platform, as text/html with one platform per default', async () => {
+    const url = '/api/links/browsers';
+    const groups = [[FULL, [undefined, 'web', ' WEB', 'desktop']], [SUMMARY, ['ios', 'Android', 'smart.watch']], [TV, ['tv', 'TV ']]] as const;
+    for (const [type, platforms] of groups) {
+      const cache: string[] = [];
+      for (const platform of platforms) {
+        for (const accept of Object.values(BROWSERS)) {
+          const res = await via(url, accept, platform);
+          expect([accept, platform, res.headers['x-facet-variant'], res.headers['content-type']]).toEqual([accept, platform, viewOf(type), VIEW_CONTENT_TYPE]);
+          expect(res.body).toBe(`<!doctype html><title>${type}</title>`);
+          cache.push(String(res.headers['x-cache']));
+        }
+      }
+      expect(cache).toEqual(cache.map((_c, n) => (n === 0 ? 'MISS' : 'HIT')));
+    }
+    const asked = edge!.asked.filter((a) => a.url === url).map((a) => [a.accept, a.platform]);
+    expect(asked).toEqual([['text/html', undefined], ['text/html', 'ios'], ['text/html', 'tv']]);
+    // JSON asks of the same URL are objects of their own: never the page.
+    for (const [accept, platform, type] of [['*/*', undefined, FULL], ['application/json', 'tv', TV], [`text/html;q=0.5, ${SUMMARY}`, 'tv', SUMMARY]] as const) {
+      const res = await via(url, accept, platform);
+      expect([res.headers['x-cache'], res.headers['content-type'], res.body]).toEqual(['MISS', type, JSON.stringify({ type })]);
     }
   }, 60_000);
 });

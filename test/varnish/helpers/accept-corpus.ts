@@ -1,8 +1,9 @@
 import type { VendorType } from '../../../representations/media-types';
 import { edgeOffersFromRegistry } from '../../../src/cli/edge-vcl';
-import { defaultRepresentation } from '../../../src/http/answer/negotiation/default-representation';
-import { negotiate } from '../../../src/http/answer/negotiation/negotiate';
 import { prng } from '../../../src/domain/seed';
+import { anonymousChoice, BROWSERS, RULE_7_EXAMPLES } from './view-corpus';
+
+export { UNACCEPTABLE } from './view-corpus';
 
 /** An anonymous request's negotiation headers; an Accept array is sent as several header lines. */
 export interface AcceptCase {
@@ -11,9 +12,6 @@ export interface AcceptCase {
   /** Why the VCL hands this one to the service uncached instead of normalising it. */
   beyondVcl?: string;
 }
-
-/** The token the VCL puts in Accept when nothing is acceptable, so every 406 shares one key. */
-export const UNACCEPTABLE = 'application/x-facet-unacceptable';
 
 /** The registry as the VCL is generated from it (src/cli/edge-vcl.ts): the link card's offers and defaults. */
 export const EDGE = edgeOffersFromRegistry();
@@ -38,14 +36,11 @@ const W = platformsFor(F)[0] ?? UNKNOWN_PLATFORM;
 const capitalised = (s: string) => s.replace(/^./, (c) => c.toUpperCase());
 const mixedCase = (s: string) => s.replace(/^(.)(.*)$/, (_m, first: string, rest: string) => first.toLowerCase() + rest.toUpperCase());
 const titleCase = (t: string) => t.replace(/\b\w/g, (c) => c.toUpperCase());
-const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8';
 
-/** What the service chooses for an anonymous request: a vendor type, or UNACCEPTABLE for a 406. */
-export function serviceChoice(c: AcceptCase, offers: readonly VendorType[]): VendorType | typeof UNACCEPTABLE {
+/** What the service chooses for an anonymous request of the card: a vendor type, viewOf(default) for the HTML view, or UNACCEPTABLE for a 406. */
+export function serviceChoice(c: AcceptCase): string {
   // Node joins repeated Accept lines with ", " (as std.collect does in the VCL).
-  const accept = Array.isArray(c.accept) ? c.accept.join(', ') : c.accept;
-  const outcome = negotiate(accept, offers, defaultRepresentation({ keyKind: null, platform: c.platform }));
-  return outcome.ok ? outcome.type : UNACCEPTABLE;
+  return anonymousChoice(EDGE, Array.isArray(c.accept) ? c.accept.join(', ') : c.accept, c.platform);
 }
 
 const hand = (accept: string | string[] | undefined, platform?: string): AcceptCase => ({ accept, platform });
@@ -63,7 +58,7 @@ export const HAND_WRITTEN: AcceptCase[] = [
   hand(`${S};q=1.000, ${F};q=0.999`), hand(`${S};q=1.0001, ${F};q=0.1`), hand(`${S};q=2, */*;q=0.1`),
   hand(`${S};q=0.5x, ${F};q=0.2`), hand(`${S};q= 0.5, ${F};q=0.4`), hand(`${S} ; q = 0.5, ${F};q=0.6`),
   hand(`${S};q=0.5;level=1, ${F};q=0.4`), hand(`${S};level=1;q=0.5, ${F};q=0.4`), hand('text/html'),
-  hand(BROWSER), hand(BROWSER, S1), hand('text/*, image/*'), hand('application/json;q=0, */*'),
+  hand('text/*, image/*'), hand('application/json;q=0, */*'),
   hand(`application/json;q=0.2, */*;q=0.9, ${F};q=0.5`), hand(`application/json;q=0.9, */*;q=0.2, ${S};q=0.5`),
   hand(`application/json;q=0.9, */*;q=0.2, ${S};q=0.5`, S1), hand(`application/*;q=0.3, application/*+json;q=0.1, ${P};q=0.2`),
   hand('application/json;charset=utf-8'), hand('application/json;foo=bar'), hand('*/*;q=0'), hand(','), hand(' , ,'),
@@ -82,6 +77,9 @@ export const HAND_WRITTEN: AcceptCase[] = [
   { accept: `${S};foo="a,b", ${F}`, platform: undefined, beyondVcl: 'quoted string' },
   { accept: `${S};q=0.5;1=x, ${F};q=0.1`, platform: undefined, beyondVcl: 'numeric parameter name' },
   ...OFFERS.flatMap((t) => [hand(t), hand(`${t};q=0.5, */*;q=0.4`, S1)]),
+  // Rule 7: the HTML view, for each default, and its ties.
+  ...Object.values(BROWSERS).flatMap((accept) => [hand(accept, S1), hand(accept, capitalised(W)), hand(accept.split(','), S2)]),
+  ...RULE_7_EXAMPLES.flatMap(([accept]) => [hand(accept), hand(accept, S1)]),
 ];
 
 const TYPES = [...OFFERS, S.toUpperCase(), titleCase(F), '*/*', 'application/*', 'application/json',
@@ -126,7 +124,7 @@ export function spellingsOf(type: VendorType): AcceptCase[] {
   const own = type === F ? [...platformsFor(F), UNKNOWN_PLATFORM] : platformsFor(type);
   if (own.length > 0) {
     const generic = [undefined, '*/*', 'application/json', 'application/*', 'application/*+json', 'application/json, text/plain, */*',
-      BROWSER, 'application/json;charset=utf-8', '*/*;q=0.8', 'Application/JSON'];
+      'application/json, text/html;q=0.9', 'application/json;charset=utf-8', '*/*;q=0.8', 'Application/JSON'];
     const platform = [own[0] as string, capitalised(own[1] ?? own[0] as string)];
     for (const accept of generic) for (const p of platform) cases.push({ accept, platform: p });
   }

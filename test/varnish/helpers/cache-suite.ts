@@ -1,26 +1,27 @@
-import { FULL, PARTNER_V3, SHORT_NAME, SUMMARY } from '../../../representations/media-types';
+import { FULL, PARTNER_V3, SUMMARY } from '../../../representations/media-types';
 import type { VendorType } from '../../../representations/media-types';
 import { OTHER_SCHEMAS } from '../../../representations/registry';
 import { DEMO_KEYS } from '../../../src/domain/seed';
-import { generatedCases, HAND_WRITTEN, OFFERS, serviceChoice, spellingsOf, UNACCEPTABLE } from './accept-corpus';
-import type { AcceptCase } from './accept-corpus';
+import { OFFERS, UNACCEPTABLE } from './accept-corpus';
+import { describeAcceptNormalisation } from './accept-suite';
 import type { Edge } from './edge';
-import { expectBody, expectProblemStatus, expectRepresentation, registry } from './expect';
+import { expectProblemStatus, expectRepresentation, registry } from './expect';
 import { send } from './http';
 import type { Headers } from './http';
-import { objectsStored } from './processes';
-import type { Varnish } from './processes';
+import { describeHtmlView } from './view-suite';
 
 const bearer = (key: string) => `Bearer ${key}`;
 
 /**
  * What the shipped VCL promises whatever stands behind it, as tests: variants kept apart, the
- * VCL's choice equal to negotiate()'s, a high hit ratio across Accept spellings, no 304 for
- * another variant, no stored 406, nothing private shared.
+ * VCL's choice equal to negotiate()'s and a high hit ratio across Accept spellings
+ * (accept-suite.ts), the HTML view (view-suite.ts), no 304 for another variant, no stored 406,
+ * nothing private shared.
  */
 export function describeCacheBehaviour(edge: () => Edge): void {
   const via = (v: 'cached' | 'plain', url: string, headers: Headers = {}, method = 'GET') => send(edge()[v].port, url, headers, method);
-  const anonymous = (c: AcceptCase): Headers => ({ Accept: c.accept, 'X-Client-Platform': c.platform });
+  describeAcceptNormalisation(edge);
+  describeHtmlView(edge);
 
   it('keeps every representation of one URL apart and answers a repeat from the cache', async () => {
     const etags = new Map<VendorType, string>();
@@ -39,39 +40,6 @@ export function describeCacheBehaviour(edge: () => Edge): void {
     const head = await via('cached', '/api/links/facet', { Accept: SUMMARY }, 'HEAD');
     expect([head.status, head.headers['content-type'], head.headers['x-cache'], head.body]).toEqual([200, SUMMARY, 'HIT', '']);
   });
-
-  it('chooses in VCL what negotiate() chooses, for every case of a corpus of Accept and X-Client-Platform values', async () => {
-    const corpus = [...HAND_WRITTEN, ...generatedCases(120)];
-    const mismatches: string[] = [];
-    let normalised = 0;
-    for (const c of corpus) {
-      const expected = serviceChoice(c, OFFERS);
-      const res = await via('cached', '/api/links/rfc9110', anonymous(c));
-      const variant = res.headers['x-facet-variant'];
-      const served = res.status === 406 ? UNACCEPTABLE : res.headers['content-type'];
-      if (variant !== (c.beyondVcl ? 'pass' : expected) || served !== expected) {
-        mismatches.push(`${JSON.stringify(c)}: service chooses ${expected}; VCL chose ${variant}, served ${res.status} ${served}`);
-      }
-      if (variant !== 'pass') normalised += 1;
-      expectBody(res, 'link');
-    }
-    expect(mismatches).toEqual([]);
-    expect(normalised).toBeGreaterThanOrEqual(60);
-    expect(normalised).toBe(corpus.filter((c) => !c.beyondVcl).length);
-  }, 60_000);
-
-  it('answers at least 90% of 30+ spellings per representation from the cache, and prints what it is without normalisation', async () => {
-    const withNormalisation = await measureHits(edge().cached, '/api/links/rfc9111');
-    const without = await measureHits(edge().plain, '/api/links/rfc9111');
-    const line = (name: string, m: HitMeasure) =>
-      `  ${name}: ${m.hits}/${m.eligible} hits after the first request per representation (${(100 * m.ratio).toFixed(1)}%), ` +
-      `${m.objects} objects stored (MAIN.exp_mailed), ${m.perType}\n`;
-    process.stdout.write(`\nVarnish hit ratio over ${withNormalisation.requests} requests of one public URL:\n` +
-      line('with Accept normalisation   ', withNormalisation) + line('without (Vary on raw headers)', without));
-    expect(withNormalisation.ratio).toBeGreaterThanOrEqual(0.9);
-    expect(withNormalisation.objects).toBe(OFFERS.length);
-    expect(without.ratio).toBeLessThan(withNormalisation.ratio);
-  }, 60_000);
 
   it('never answers 304 for another variant\'s ETag', async () => {
     const url = '/api/links/rfc9457';
@@ -102,7 +70,7 @@ export function describeCacheBehaviour(edge: () => Edge): void {
   it('never stores a 406, nor serves one to an acceptable request', async () => {
     for (const v of ['cached', 'plain'] as const) {
       const url = '/api/links/bff';
-      for (const accept of ['text/html', 'text/html', `${FULL};q=0, application/xml`]) {
+      for (const accept of ['text/plain', 'text/plain', `${FULL};q=0, application/xml`, 'text/html;q=0']) {
         const res = await via(v, url, { Accept: accept });
         expectProblemStatus(res, 406);
         expect(res.headers['cache-control']).toBe('no-store');
@@ -111,7 +79,7 @@ export function describeCacheBehaviour(edge: () => Edge): void {
       expectRepresentation(await via(v, url, { Accept: '*/*' }), FULL, 'link');
       expectRepresentation(await via(v, url, {}), FULL, 'link');
       expectRepresentation(await via(v, url, { 'X-Client-Platform': 'ios' }), SUMMARY, 'link');
-      expectProblemStatus(await via(v, url, { Accept: 'text/html' }), 406);
+      expectProblemStatus(await via(v, url, { Accept: 'text/plain' }), 406);
       expect((await via(v, url, { Accept: '*/*' })).headers['x-cache']).toBe('HIT');
     }
     const unacceptable = await via('cached', '/api/links/bff', { Accept: 'image/png', 'X-Client-Platform': 'web' });
@@ -179,42 +147,3 @@ export function describeCacheBehaviour(edge: () => Edge): void {
     expect([session.status, session.headers['x-cache'], session.headers['cache-control']]).toEqual([200, 'MISS', 'no-store']);
   });
 }
-
-interface HitMeasure {
-  requests: number;
-  hits: number;
-  eligible: number;
-  ratio: number;
-  objects: number;
-  perType: string;
-}
-
-/**
- * Requests `url` once with every spelling of each representation, in order, and counts hits
- * after the first request of each representation; `objects` is how many it stored.
- */
-async function measureHits(v: Varnish, url: string): Promise<HitMeasure> {
-  const before = await objectsStored(v.workDir);
-  let requests = 0;
-  let hits = 0;
-  const perType: string[] = [];
-  for (const type of OFFERS) {
-    const spellings = spellingsOf(type);
-    expect(spellings.length).toBeGreaterThanOrEqual(30);
-    expect(new Set(spellings.map((c) => JSON.stringify(c))).size).toBe(spellings.length);
-    let typeHits = 0;
-    for (const c of spellings) {
-      expect(serviceChoice(c, OFFERS)).toBe(type);
-      const res = await send(v.port, url, { Accept: c.accept, 'X-Client-Platform': c.platform });
-      expectRepresentation(res, type, 'link');
-      if (res.headers['x-cache'] === 'HIT') typeHits += 1;
-    }
-    requests += spellings.length;
-    hits += typeHits;
-    perType.push(`${SHORT_NAME[type]} ${typeHits}/${spellings.length - 1}`);
-  }
-  const objects = (await objectsStored(v.workDir)) - before;
-  const eligible = requests - OFFERS.length;
-  return { requests, hits, eligible, ratio: hits / eligible, objects, perType: perType.join(', ') };
-}
-

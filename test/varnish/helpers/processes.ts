@@ -101,6 +101,22 @@ export async function counter(workDir: string, name: string): Promise<number> {
 }
 
 /**
+ * The headers of every request varnishd has sent a backend for `url` so far (varnishlog -d over
+ * the shared log), lower-cased names; a header set twice keeps its last value.
+ */
+export async function backendRequests(workDir: string, url: string): Promise<Array<Record<string, string>>> {
+  const { stdout } = await run('varnishlog', ['-n', workDir, '-d', '-b', '-q', `BereqURL eq "${url}"`, '-i', 'BereqHeader,BereqUnset']);
+  return stdout.split(/^\*\s+<< BeReq/m).slice(1).map((tx) => {
+    const headers: Record<string, string> = {};
+    for (const [, record, name, value] of tx.matchAll(/^-+\s+(BereqHeader|BereqUnset)\s+([^:\s]+):\s?(.*)$/gm)) {
+      if (record === 'BereqUnset') delete headers[name!.toLowerCase()];
+      else headers[name!.toLowerCase()] = value!;
+    }
+    return headers;
+  });
+}
+
+/**
  * Objects stored in the cache so far: MAIN.exp_mailed, counted at once as each new object is
  * handed to the expiry thread (also on a ban or kill, which the measuring tests do not cause).
  * Not MAIN.n_object: a worker adds its counters to the totals in batches, so the decrement for an

@@ -9,8 +9,8 @@ export type Negotiated =
   | { ok: false; acceptable: VendorType[]; overLimit?: undefined }
   | { ok: false; overLimit: string };
 
-/** Ranges that name no representation and so stand for the request's default (rule 2). */
-const GENERIC_SPECIFICITY: Record<string, number> = {
+/** Ranges that name no representation and so stand for the request's default (rule 2), by specificity. */
+export const GENERIC_SPECIFICITY: Record<string, number> = {
   '*/*': 0,
   'application/*': 1,
   'application/*+json': 2,
@@ -27,7 +27,7 @@ const ALIAS_OFFER = 'x-facet-default/default';
 const NAMES_JSON = 2;
 
 /** The HTML view's ranges, most specific first (rule 7): no other range names it, `*\/*` included. */
-const HTML_RANGES = ['text/html', 'text/*'];
+export const HTML_RANGES: readonly string[] = ['text/html', 'text/*'];
 
 /**
  * Chooses the representation of a resource offering `offered` for an Accept header, where
