@@ -33,6 +33,7 @@ import { createHtmlViews } from './http/answer/html/view';
 import { createLifecycle } from './http/answer/negotiation/lifecycle';
 import type { Lifecycle } from './http/answer/negotiation/lifecycle';
 import { CONTRACTS_PATH } from './http/routes/contracts';
+import { markDeprecations } from './http/routes/openapi-lifecycle';
 import type { CompiledRoute, RouteRecord } from './http/pipeline/route';
 import { accountRoutes } from './http/routes/account';
 import { linksRoutes } from './http/routes/links';
@@ -170,7 +171,7 @@ export function composeParts(deps: AppDeps): Parts {
     deps,
     now,
     metrics,
-    openapi: fs.readFileSync(path.join(projectRoot(), 'openapi.yaml')),
+    openapi: Buffer.from(markDeprecations(fs.readFileSync(path.join(projectRoot(), 'openapi.yaml'), 'utf8'), lifecycle.entries)),
     services,
     ctx,
     observer: createRequestObserver(logger, metrics),

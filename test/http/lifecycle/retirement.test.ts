@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { parse } from 'yaml';
 import { FULL, PARTNER_V3, PARTNER_V4 } from '../../../representations/media-types';
 import { createTestApp, FIXED_NOW, KEYS } from '../../helpers/test-app';
 import type { TestApp } from '../../helpers/test-app';
@@ -91,6 +92,19 @@ describe('a deprecated, then retired, partner.v3 (RFC 9745, RFC 8594)', () => {
     expect(full.status).toBe(200);
     expectValidBody(t.registry, full, 'link');
     expect(String(full.headers.link)).not.toContain(PARTNER_V3);
+  });
+
+  it('marks the deprecated media type in the served openapi.yaml, and no other', async () => {
+    const res = await request(t.app).get('/openapi.yaml');
+    expect(res.status).toBe(200);
+    const doc = parse(res.text) as { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, Record<string, unknown>> }> }>> };
+    const card = doc.paths['/api/links/{code}']!.get!.responses['200']!.content!;
+    expect(card[PARTNER_V3]).toMatchObject({
+      schema: { deprecated: true },
+      'x-facet-lifecycle': { deprecation: DEPRECATION.toISOString(), sunset: SUNSET.toISOString(), successor: PARTNER_V4 },
+    });
+    expect(card[PARTNER_V4]!.schema).not.toHaveProperty('deprecated');
+    expect(card[FULL]!).not.toHaveProperty('x-facet-lifecycle');
   });
 
   it('counts answers per representation in /metrics, so the operator sees who is left', async () => {
