@@ -41,7 +41,7 @@ export function describeMachine(loadTool: string): [string, string][] {
     ['CPU model', cpuModel()],
     ['Node', process.version],
     ['OS', `${os.type()} ${os.release()} ${os.arch()}`],
-    ['load generator', loadTool === 'wrk' ? `${wrk} (1 thread)` : `autocannon ${packageVersion('autocannon')}`],
+    ['load generator', loadTool === 'wrk' ? `${wrk} (1 thread)` : loadTool === 'autocannon' ? `autocannon ${packageVersion('autocannon')}` : loadTool],
     ['CPU pinning', CAN_PIN ? 'taskset: servers on CPU 0, load on CPU 1' : 'none (taskset unavailable)'],
     ['packages', PACKAGES.map((p) => `${p} ${packageVersion(p)}`).join(', ')],
     ['source', sourceTree()],

@@ -3,6 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { runCompressionBench } from './compression';
 import { COMPRESSION_SECTION } from './compression-report';
+import { runCpuBench } from './cpu-bench';
+import { MICROSECONDS_SECTION, runCpuProfile } from './cpu-profile';
+import { CPU_SECTION } from './cpu-report';
 import { runCredentialsBench } from './credentials';
 import { CREDENTIALS_SECTION } from './credentials-report';
 import { fetchFixtures } from './fixtures';
@@ -111,7 +114,7 @@ async function main(): Promise<void> {
     const complete = !settings.only && settings.servers.length === SERVERS.length;
     const out = process.env.BENCH_RESULTS ?? (complete ? path.join(PROJECT, 'bench', 'RESULTS.md') : undefined);
     if (out) {
-      fs.writeFileSync(out, keepSections(out, report, [PROFILE_NOTES, STORE_SECTION, COMPRESSION_SECTION, CREDENTIALS_SECTION]));
+      fs.writeFileSync(out, keepSections(out, report, [PROFILE_NOTES, STORE_SECTION, COMPRESSION_SECTION, CREDENTIALS_SECTION, CPU_SECTION, MICROSECONDS_SECTION]));
       say(`\nwritten to ${out}`);
     }
   } finally {
@@ -123,13 +126,18 @@ async function main(): Promise<void> {
 // `--soak <seconds>`: RSS over a steady mixed load (bench/soak.ts); `--stores` (or BENCH_STORES=1):
 // the SQLite/PostgreSQL comparison of bench/stores.ts; `--compression`: gzip and br against
 // @fastify/compress (bench/compression.ts); `--credentials`: API key, session cookie and access
-// token side by side, and a burst of sign-ins (bench/credentials.ts); otherwise the peer comparison.
+// token side by side, and a burst of sign-ins (bench/credentials.ts); `--cpu`: CPU per answer of Facet, Fastify and
+// the ceiling over a fixed number of answers (bench/cpu-bench.ts); `--cpu-profile`: where Facet's CPU per answer goes
+// beyond Fastify's, from node --cpu-prof (bench/cpu-profile.ts); otherwise the peer comparison.
 const soakAt = process.argv.indexOf('--soak');
 const stores = process.argv.includes('--stores') || process.env.BENCH_STORES === '1';
 const compression = process.argv.includes('--compression');
 const credentials = process.argv.includes('--credentials');
+const cpu = process.argv.includes('--cpu');
+const cpuProfile = process.argv.includes('--cpu-profile');
 const mode = soakAt !== -1 ? () => soak(Number(process.argv[soakAt + 1] ?? 300))
-  : stores ? runStoreBench : compression ? runCompressionBench : credentials ? runCredentialsBench : main;
+  : stores ? runStoreBench : compression ? runCompressionBench : credentials ? runCredentialsBench
+    : cpu ? runCpuBench : cpuProfile ? runCpuProfile : main;
 mode().catch((err: unknown) => {
   console.error(err);
   process.exitCode = 1;

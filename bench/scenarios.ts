@@ -8,9 +8,9 @@ export interface Scenario {
   headers: Record<string, string>;
   status: 200 | 302 | 304;
   /** The registry resource whose schemas describe the body (the Fastify peer serialises with them). */
-  resource?: 'link' | 'dashboard';
+  resource?: 'link' | 'dashboard' | 'link-page';
   /** The target this scenario is judged by. */
-  group: 'card' | 'dashboard-full' | 'dashboard-summary' | 'revalidate' | 'redirect';
+  group: 'card' | 'dashboard-full' | 'dashboard-summary' | 'revalidate' | 'redirect' | 'link-page';
 }
 
 const CARD = '/api/links/facet';

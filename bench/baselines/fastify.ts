@@ -39,7 +39,8 @@ export async function createFastify(fixtures: Fixtures, options: { logger?: bool
   for (const [path, reps] of Object.entries(fixtures.resources)) {
     const byType = new Map(reps.map((r) => [r.type, { ...r, value: JSON.parse(r.body) as unknown }]));
     const content = Object.fromEntries(reps.map((r) => [r.type, { schema: { $ref: SCHEMA_BASE + r.schema } }]));
-    app.get(path, { schema: { response: { 200: { content }, 304: { type: 'null' }, 406: { type: 'null' } } } }, async function negotiated(request, reply) {
+    // A fixture's path may carry a query (`/api/links?limit=50`): Fastify routes on the path alone.
+    app.get(new URL(path, 'http://x').pathname, { schema: { response: { 200: { content }, 304: { type: 'null' }, 406: { type: 'null' } } } }, async function negotiated(request, reply) {
       const r = byType.get(request.headers.accept ?? '');
       if (!r) return reply.code(406).send();
       reply.header('etag', r.etag);
