@@ -58,6 +58,8 @@ export const OTHER_SCHEMAS = {
   linkPartnerV3Create: 'link-input/partner-v3-create.schema.json',
   linkUpdate: 'link-input/update.schema.json',
   linkPartnerV3Update: 'link-input/partner-v3-update.schema.json',
+  linkPartnerV4Create: 'link-input/partner-v4-create.schema.json',
+  linkPartnerV4Update: 'link-input/partner-v4-update.schema.json',
   accountCreate: 'sign-in/account-create.schema.json',
   credentials: 'sign-in/credentials.schema.json',
   passwordChange: 'sign-in/password-change.schema.json',

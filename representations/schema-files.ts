@@ -1,10 +1,8 @@
 // The schema files are imported (not read from disk) so that the compiler copies them into dist/.
-// Representation schemas are imported by the representation that declares them, in its folder.
+// Representation schemas are imported by the representation that declares them, in its folder;
+// request bodies' by their format table (link-input/formats.ts).
 import problem from './problem/problem.schema.json';
-import linkCreate from './link-input/create.schema.json';
-import linkPartnerV3Create from './link-input/partner-v3-create.schema.json';
-import linkUpdate from './link-input/update.schema.json';
-import linkPartnerV3Update from './link-input/partner-v3-update.schema.json';
+import { LINK_INPUT_SCHEMA_FILES } from './link-input/formats';
 import accountCreate from './sign-in/account-create.schema.json';
 import credentials from './sign-in/credentials.schema.json';
 import passwordChange from './sign-in/password-change.schema.json';
@@ -17,10 +15,7 @@ import revokeRequest from './sign-in/revoke-request.schema.json';
 /** The schema files that are not representations (problem details, request bodies), keyed by their path under representations/. */
 export const OTHER_SCHEMA_FILES: Record<string, object> = {
   'problem/problem.schema.json': problem,
-  'link-input/create.schema.json': linkCreate,
-  'link-input/partner-v3-create.schema.json': linkPartnerV3Create,
-  'link-input/update.schema.json': linkUpdate,
-  'link-input/partner-v3-update.schema.json': linkPartnerV3Update,
+  ...LINK_INPUT_SCHEMA_FILES,
   'sign-in/account-create.schema.json': accountCreate,
   'sign-in/credentials.schema.json': credentials,
   'sign-in/password-change.schema.json': passwordChange,

@@ -4,5 +4,5 @@ import { dashboardFull } from './full';
 import type { DashboardNeeds } from './needs';
 import { dashboardSummary } from './summary';
 
-/** A user's dashboard: full and summary; first-party only (partner.v3 answers 406). */
+/** A user's dashboard: full and summary; first-party only (the partner contracts answer 406). */
 export const dashboard: ResourceDefinition<Dashboard, DashboardNeeds> = [dashboardFull, dashboardSummary];

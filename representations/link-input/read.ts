@@ -46,5 +46,16 @@ export function readPartnerV3Update(body: Body): LinkChanges {
   return changes;
 }
 
-/** Domain field pointers as a partner body names them, so a 422 speaks the partner's language. */
-export const PARTNER_V3_POINTERS: Record<string, string> = { '/url': '/long_url', '/code': '/id', '/expiresAt': '/expires_at' };
+/** Frozen partner.v4 create body: partner.v3's, read by its reader, plus `tags`. */
+export function readPartnerV4Create(body: Body): LinkInput {
+  const input = readPartnerV3Create(body);
+  if (body.tags !== undefined) input.tags = body.tags as string[];
+  return input;
+}
+
+/** Frozen partner.v4 update body: partner.v3's, read by its reader, plus `tags`. */
+export function readPartnerV4Update(body: Body): LinkChanges {
+  const changes = readPartnerV3Update(body);
+  if (body.tags !== undefined) changes.tags = body.tags as string[];
+  return changes;
+}

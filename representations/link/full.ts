@@ -3,10 +3,10 @@ import type { ShapeContext } from '../context';
 import { FULL } from '../media-types';
 import type { RepresentationDefinition } from '../definition';
 import document from './full.schema.json';
+import { linkStatus } from './status';
 
 /** Full link: every field the web dashboard shows, ISO-8601 times, navigation links. */
 export function shapeLinkFull(link: Link, ctx: ShapeContext) {
-  const expired = link.expiresAt !== null && link.expiresAt.getTime() <= ctx.now.getTime();
   return {
     code: link.code,
     shortUrl: `${ctx.baseUrl}/${link.code}`,
@@ -14,7 +14,7 @@ export function shapeLinkFull(link: Link, ctx: ShapeContext) {
     title: link.title,
     tags: [...link.tags],
     clicks: link.clickCount,
-    status: expired ? 'expired' : 'active',
+    status: linkStatus(link, ctx.now),
     createdAt: link.createdAt.toISOString(),
     updatedAt: link.updatedAt.toISOString(),
     expiresAt: link.expiresAt?.toISOString() ?? null,

@@ -3,5 +3,5 @@ import type { ResourceDefinition } from '../definition';
 import { teamFull } from './full';
 import { teamSummary } from './summary';
 
-/** A team, to its members: full and summary; first-party only (partner.v3 answers 406). */
+/** A team, to its members: full and summary; first-party only (the partner contracts answer 406). */
 export const team: ResourceDefinition<Team> = [teamFull, teamSummary];

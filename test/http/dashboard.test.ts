@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { FULL, PARTNER_V3, SUMMARY } from '../../representations/media-types';
+import { FULL, PARTNER_V3, PARTNER_V4, SUMMARY } from '../../representations/media-types';
 import type { AnalyticsService } from '../../src/domain/analytics';
 import { createAnalyticsService } from '../../src/domain/analytics';
 import { createUserService } from '../../src/domain/users';
@@ -54,10 +54,10 @@ describe('GET /api/dashboard', () => {
     expectValidBody(t.registry, res, 'dashboard');
   });
 
-  it('answers 406 for partner.v3, which the dashboard does not offer', async () => {
-    const res = await get(t.app, PARTNER_V3);
+  it.each([PARTNER_V3, PARTNER_V4])('answers 406 for %s, which the dashboard does not offer, listing what it does (its JSON and the browsable view)', async (type) => {
+    const res = await get(t.app, type);
     const body = expectProblem(t.registry, res, 406, 'not-acceptable');
-    expect(body.acceptable).toEqual([FULL, SUMMARY]);
+    expect(body.acceptable).toEqual([FULL, SUMMARY, 'text/html']);
   });
 
   it('answers 403 to a partner key and 401 without a key', async () => {

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { FULL, PARTNER_V3, SUMMARY } from '../../representations/media-types';
+import { FULL, PARTNER_V3, PARTNER_V4, SUMMARY } from '../../representations/media-types';
 import { createTestApp, FIXED_NOW, KEYS } from '../helpers/test-app';
 import type { TestApp } from '../helpers/test-app';
 import { expectProblem, expectValidBody } from '../helpers/schema';
@@ -87,6 +87,7 @@ describe('POST /api/links', () => {
     it.each([
       [SUMMARY, {}],
       [PARTNER_V3, {}],
+      [PARTNER_V4, {}],
       [SUMMARY, { Accept: '*/*', 'X-Client-Platform': 'ios' }],
     ] as const)('answers with the negotiated representation (%s)', async (type, headers) => {
       const res = await create({ url: 'https://example.com/negotiated' }, { Accept: type, ...headers });
@@ -286,9 +287,9 @@ describe('POST /api/links', () => {
   });
 
   describe('refused requests', () => {
-    it('answers 406 for Accept: text/html and creates no link', async () => {
+    it('answers 406 for Accept: text/plain and creates no link', async () => {
       const before = await request(t.app).get('/api/links?limit=100').set('Authorization', bearer(KEYS.other)).set('Accept', SUMMARY);
-      const res = await create({ url: 'https://example.com/unwanted', code: 'unwanted' }, { Authorization: bearer(KEYS.other), Accept: 'text/html' });
+      const res = await create({ url: 'https://example.com/unwanted', code: 'unwanted' }, { Authorization: bearer(KEYS.other), Accept: 'text/plain' });
       const body = expectProblem(t.registry, res, 406, 'not-acceptable');
       expect(body.acceptable).toEqual(expect.arrayContaining([...VENDOR_TYPES]));
       expectNegotiatedVary(res);

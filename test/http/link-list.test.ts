@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { FULL, PARTNER_V3, SUMMARY } from '../../representations/media-types';
+import { FULL, PARTNER_V3, PARTNER_V4, SUMMARY } from '../../representations/media-types';
 import type { VendorType } from '../../representations/media-types';
 import { BASE_URL, createTestApp, KEYS } from '../helpers/test-app';
 import type { TestApp } from '../helpers/test-app';
@@ -30,7 +30,7 @@ interface CodesAndCursor { codes: string[]; cursor: string | null; body: Record<
 /** Reads the codes and the next cursor of a page in any representation. */
 function pageOf(res: request.Response): CodesAndCursor {
   const body = expectValidBody(t.registry, res, 'link-page');
-  if (res.headers['content-type'] === PARTNER_V3) {
+  if (res.headers['content-type'] === PARTNER_V3 || res.headers['content-type'] === PARTNER_V4) {
     return { codes: (body.data as { id: string }[]).map((l) => l.id), cursor: body.next_cursor as string | null, body };
   }
   return { codes: (body.items as { code: string }[]).map((l) => l.code), cursor: body.nextCursor as string | null, body };
@@ -88,8 +88,8 @@ describe('GET /api/links', () => {
       expectValidBody(t.registry, res, 'link-page');
     });
 
-    it('answers 406 listing the acceptable types when only text/html is accepted', async () => {
-      const res = await list(KEYS.user, 'text/html');
+    it('answers 406 listing the acceptable types when only text/plain is accepted', async () => {
+      const res = await list(KEYS.user, 'text/plain');
       const body = expectProblem(t.registry, res, 406, 'not-acceptable');
       expect(body.acceptable).toEqual(expect.arrayContaining([...VENDOR_TYPES]));
       expectNegotiatedVary(res);
@@ -124,13 +124,13 @@ describe('GET /api/links', () => {
       expect(linkValues(res).some((l) => l.params.rel === 'next')).toBe(false);
     });
 
-    it('puts 25 links on a partner.v3 page with has_more and next_cursor, then the remaining 15', async () => {
-      const first = pageOf(await list(KEYS.user, PARTNER_V3));
+    it.each([PARTNER_V3, PARTNER_V4])('puts 25 links on a %s page with has_more and next_cursor, then the remaining 15', async (type) => {
+      const first = pageOf(await list(KEYS.user, type));
       expect(first.codes).toHaveLength(25);
       expect(first.body.has_more).toBe(true);
       expect(first.cursor).toEqual(expect.any(String));
 
-      const second = pageOf(await list(KEYS.user, PARTNER_V3, `/api/links?cursor=${encodeURIComponent(first.cursor!)}`));
+      const second = pageOf(await list(KEYS.user, type, `/api/links?cursor=${encodeURIComponent(first.cursor!)}`));
       expect(second.codes).toHaveLength(15);
       expect(second.body.has_more).toBe(false);
       expect(second.cursor).toBeNull();

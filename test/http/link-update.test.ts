@@ -148,10 +148,10 @@ describe('PATCH /api/links/:code', () => {
       expectProblem(t.registry, malformed, 400, 'malformed-json');
     });
 
-    it('answers 406 for Accept: text/html and changes nothing', async () => {
+    it('answers 406 for Accept: text/plain and changes nothing', async () => {
       const code = await adaLink();
       const before = await card(code);
-      const res = await patch(code, { title: 'Unseen' }, { Accept: 'text/html' });
+      const res = await patch(code, { title: 'Unseen' }, { Accept: 'text/plain' });
       expectProblem(t.registry, res, 406, 'not-acceptable');
       expect(await card(code)).toEqual(before);
     });

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { FULL, PARTNER_V3, SUMMARY } from '../../representations/media-types';
+import { FULL, PARTNER_V3, PARTNER_V4, SUMMARY } from '../../representations/media-types';
 import type { VendorType } from '../../representations/media-types';
 import type { ResourceName } from '../../representations/registry';
 import { expectValidSparseBody } from '../helpers/relaxed-schema';
@@ -77,13 +77,15 @@ describe('sparse fieldsets (?fields=)', () => {
     expect((expectProblem(t.registry, res, 400, 'invalid-fields').detail as string)).toMatch(/recentLinks/);
   });
 
-  it.each([
-    ['/api/links/facet', KEYS.partner],
-    ['/api/links', KEYS.partner],
-    ['/api/me', KEYS.partner],
-  ])('refuses fields on partner.v3 (%s): a frozen contract has no variants', async (path, key) => {
-    const res = await get(`${path}?fields=id`, PARTNER_V3, key);
+  it.each([PARTNER_V3, PARTNER_V4].flatMap((type) => [
+    [type, '/api/links/facet', KEYS.partner],
+    [type, '/api/links', KEYS.partner],
+    [type, '/api/links/facet/stats', KEYS.user],
+    [type, '/api/me', KEYS.partner],
+  ] as const))('refuses fields on %s (%s): a frozen contract has no variants', async (type, path, key) => {
+    const res = await get(`${path}?fields=id`, type, key);
     expect((expectProblem(t.registry, res, 400, 'invalid-fields').detail as string)).toMatch(/frozen/);
+    expectNegotiatedVary(res);
   });
 
   it.each([['fields='], ['fields=,'], ['fields=code&fields=nope']])('refuses ?%s on the card', async (query) => {

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { FULL, PARTNER_V3, SUMMARY } from '../../representations/media-types';
+import { FULL, PARTNER_V3, PARTNER_V4, SUMMARY } from '../../representations/media-types';
 import { createTestApp, KEYS } from '../helpers/test-app';
 import type { TestApp } from '../helpers/test-app';
 import { expectProblem, expectValidBody } from '../helpers/schema';
@@ -64,5 +64,12 @@ describe('GET /api/links/:code/stats', () => {
   it('lets a partner read the stats of its own links', async () => {
     const res = await stats('demo40', PARTNER_V3, KEYS.partner);
     expect(expectValidBody(t.registry, res, 'link-stats').link_id).toBe('demo40');
+  });
+
+  it('gives partner.v4 exactly the partner.v3 stats: stats have no tags, status or updated_at to add', async () => {
+    const v3 = expectValidBody(t.registry, await stats('demo40', PARTNER_V3, KEYS.partner), 'link-stats');
+    const res = await stats('demo40', PARTNER_V4, KEYS.partner);
+    expect(res.headers['content-type']).toBe(PARTNER_V4);
+    expect(expectValidBody(t.registry, res, 'link-stats')).toEqual(v3);
   });
 });

@@ -6,10 +6,11 @@ import request from 'supertest';
 import type { Response } from 'supertest';
 import { parse as parseYaml } from 'yaml';
 import packageJson from '../../package.json';
-import { PARTNER_V3, PROBLEM, SUMMARY } from '../../representations/media-types';
+import { PARTNER_V3, PARTNER_V4, PROBLEM, SUMMARY } from '../../representations/media-types';
 import type { VendorType } from '../../representations/media-types';
 import { buildRegistry, DEFINITIONS, OTHER_SCHEMAS, SCHEMA_FILES, takesFields } from '../../representations/registry';
 import { sparseFileOf, SPARSE_SUFFIX } from '../../representations/sparse';
+import { LINK_CREATE_FORMATS, LINK_UPDATE_FORMATS } from '../../representations/link-input/formats';
 import { CORS_ALLOWED_HEADERS, CORS_MAX_AGE_SECONDS, CORS_METHODS } from '../../src/http/guards/cors';
 import { PROBLEM_TYPE_BASE, PROBLEMS } from '../../src/http/answer/problems';
 import { createTestApp } from '../helpers/test-app';
@@ -53,11 +54,13 @@ const REQUEST_BODIES: Record<string, Record<string, string>> = {
   'POST /api/links': {
     'application/json': OTHER_SCHEMAS.linkCreate,
     'application/vnd.example.partner.v3+json': OTHER_SCHEMAS.linkPartnerV3Create,
+    'application/vnd.example.partner.v4+json': OTHER_SCHEMAS.linkPartnerV4Create,
   },
   'PATCH /api/links/{code}': {
     'application/json': OTHER_SCHEMAS.linkUpdate,
     'application/merge-patch+json': OTHER_SCHEMAS.linkUpdate,
     'application/vnd.example.partner.v3+json': OTHER_SCHEMAS.linkPartnerV3Update,
+    'application/vnd.example.partner.v4+json': OTHER_SCHEMAS.linkPartnerV4Update,
   },
   'POST /api/accounts': { 'application/json': OTHER_SCHEMAS.accountCreate },
   'POST /api/session': { 'application/json': OTHER_SCHEMAS.credentials },
@@ -226,7 +229,7 @@ describe('openapi.yaml and the representation registry', () => {
     expect(strays).toEqual([]);
   });
 
-  it('declares the 200 of every operation that takes fields anyOf the schema and the sparse schema of each summary and full representation, partner.v3 whole', () => {
+  it('declares the 200 of every operation that takes fields anyOf the schema and the sparse schema of each summary and full representation, partner.v3 and partner.v4 whole', () => {
     const selectable = routeOperations.filter((op) => op.parameters.includes('query:fields'));
     expect(selectable.map((op) => op.key).sort()).toEqual([...SELECTABLE_OPERATIONS].sort());
     for (const op of selectable) {
@@ -240,6 +243,7 @@ describe('openapi.yaml and the representation registry', () => {
       expect({ op: op.key, declared }).toEqual({ op: op.key, declared: expected });
     }
     expect(selectable.filter((op) => PARTNER_V3 in (op.responses['200']?.content ?? {})).length).toBeGreaterThan(0);
+    expect(selectable.filter((op) => PARTNER_V4 in (op.responses['200']?.content ?? {})).length).toBeGreaterThan(0);
   });
 
   it('names a sparse schema only on the 200 of an operation that takes fields', () => {
@@ -278,6 +282,12 @@ describe('openapi.yaml and the representation registry', () => {
       expect({ key, content: refsOf(body) }).toEqual({ key, content: expected });
     }
     expect(operations.filter((op) => op.requestBody).map((op) => op.key).sort()).toEqual(Object.keys(REQUEST_BODIES).sort());
+  });
+
+  it('lists as the link writes\' body types exactly those the routes read (link-input/formats.ts), each with its schema', () => {
+    const schemasOf = (formats: Readonly<Record<string, { schema: string }>>) => Object.fromEntries(Object.entries(formats).map(([type, f]) => [type, f.schema]));
+    expect(schemasOf(LINK_CREATE_FORMATS)).toEqual(REQUEST_BODIES['POST /api/links']);
+    expect(schemasOf(LINK_UPDATE_FORMATS)).toEqual(REQUEST_BODIES['PATCH /api/links/{code}']);
   });
 
   it('answers every error with problem+json and the problem schema, but the OAuth 400s with the OAuth error object', () => {

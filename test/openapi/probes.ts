@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import type { FacetApp } from '../../src/app';
 import request from 'supertest';
 import type { Response, Test } from 'supertest';
-import { FULL, PARTNER_V3, SUMMARY } from '../../representations/media-types';
+import { FULL, PARTNER_V3, PARTNER_V4, SUMMARY } from '../../representations/media-types';
 import { hashKey } from '../../src/domain/keys';
 import type { CredentialRepository } from '../../src/domain/repository';
 import type { Scope } from '../../src/domain/types';
@@ -324,6 +324,7 @@ export const PROBES: Probe[] = [
   { op: 'GET /api/links', status: 200, when: 'with a page in the full representation by default', run: (app) => send(request(app).get('/api/links?limit=3').set('Authorization', user)) },
   { op: 'GET /api/links', status: 200, when: 'with a summary page for an iOS client', run: (app) => send(request(app).get('/api/links').set('Authorization', user).set('X-Client-Platform', 'ios')) },
   { op: 'GET /api/links', status: 200, when: 'with a partner.v3 page for a partner key', run: (app) => send(request(app).get('/api/links').set('Authorization', partner)) },
+  { op: 'GET /api/links', status: 200, when: 'with a partner.v4 page for a partner key naming it', run: (app) => send(request(app).get('/api/links').set('Authorization', partner).set('Accept', PARTNER_V4)) },
   {
     op: 'GET /api/links', status: 304, when: 'when If-None-Match holds the current ETag',
     run: async (app) => send(request(app).get('/api/links').set('Authorization', user).set('If-None-Match', await etagOf(app, '/api/links', user))),
@@ -331,12 +332,13 @@ export const PROBES: Probe[] = [
   { op: 'GET /api/links', status: 400, when: 'for a limit over 100', run: (app) => send(request(app).get('/api/links?limit=101').set('Authorization', user)) },
   { op: 'GET /api/links', status: 400, when: 'for fields naming an unknown member', run: (app) => send(request(app).get('/api/links?fields=items.secret').set('Authorization', user)) },
   { op: 'GET /api/links/{code}', status: 400, when: 'for fields on partner.v3', run: (app) => send(request(app).get('/api/links/facet?fields=id').set('Accept', PARTNER_V3)) },
+  { op: 'GET /api/links/{code}', status: 400, when: 'for fields on partner.v4', run: (app) => send(request(app).get('/api/links/facet?fields=tags').set('Accept', PARTNER_V4)) },
   { op: 'GET /api/links/{code}/stats', status: 400, when: 'for fields naming an unknown member', run: (app) => send(request(app).get('/api/links/facet/stats?fields=nope').set('Authorization', user)) },
   { op: 'GET /api/me', status: 400, when: 'for an empty fields', run: (app) => send(request(app).get('/api/me?fields=').set('Authorization', user)) },
   { op: 'GET /api/teams/{id}', status: 400, when: 'for fields naming an unknown member', run: (app) => send(request(app).get('/api/teams/team_demo?fields=nope').set('Authorization', user)) },
   { op: 'GET /api/dashboard', status: 400, when: 'for fields naming a member of another representation', run: (app) => send(request(app).get('/api/dashboard?fields=recentLinks').set('Authorization', user)) },
   { op: 'GET /api/links', status: 401, when: 'without a key', run: (app) => send(request(app).get('/api/links')) },
-  { op: 'GET /api/links', status: 406, when: 'when only text/html is acceptable', run: (app) => send(request(app).get('/api/links').set('Authorization', user).set('Accept', 'text/html')) },
+  { op: 'GET /api/links', status: 406, when: 'when only text/plain is acceptable', run: (app) => send(request(app).get('/api/links').set('Authorization', user).set('Accept', 'text/plain')) },
 
   {
     op: 'POST /api/links', status: 201, when: 'with the new link for a first-party body',
@@ -346,9 +348,14 @@ export const PROBES: Probe[] = [
     op: 'POST /api/links', status: 201, when: 'with the new link for a partner.v3 body',
     run: (app) => send(request(app).post('/api/links').set('Authorization', partner).set('Content-Type', PARTNER_V3).send('{"long_url":"https://example.com/","id":"probe-partner","expires_at":1798761600}')),
   },
+  {
+    op: 'POST /api/links', status: 201, when: 'with the new link in partner.v4 for a partner.v4 body with tags',
+    run: (app) => send(request(app).post('/api/links').set('Authorization', partner).set('Accept', PARTNER_V4).set('Content-Type', PARTNER_V4)
+      .send('{"long_url":"https://example.com/","id":"probe-partner-v4","tags":["probe"]}')),
+  },
   { op: 'POST /api/links', status: 400, when: 'for a body that is not JSON', run: (app) => send(request(app).post('/api/links').set('Authorization', user).set('Content-Type', JSON_TYPE).send('{"url":')) },
   { op: 'POST /api/links', status: 401, when: 'without a key', run: (app) => send(request(app).post('/api/links').set('Content-Type', JSON_TYPE).send('{"url":"https://example.com/"}')) },
-  { op: 'POST /api/links', status: 406, when: 'when only text/html is acceptable', run: (app) => send(request(app).post('/api/links').set('Authorization', user).set('Accept', 'text/html').set('Content-Type', JSON_TYPE).send('{"url":"https://example.com/"}')) },
+  { op: 'POST /api/links', status: 406, when: 'when only text/plain is acceptable', run: (app) => send(request(app).post('/api/links').set('Authorization', user).set('Accept', 'text/plain').set('Content-Type', JSON_TYPE).send('{"url":"https://example.com/"}')) },
   { op: 'POST /api/links', status: 409, when: 'for a code already taken', run: (app) => send(request(app).post('/api/links').set('Authorization', user).set('Content-Type', JSON_TYPE).send('{"url":"https://example.com/","code":"facet"}')) },
   { op: 'POST /api/links', status: 413, when: 'for a body over 16 KiB', run: (app) => send(request(app).post('/api/links').set('Authorization', user).set('Content-Type', JSON_TYPE).send(TOO_LARGE)) },
   { op: 'POST /api/links', status: 415, when: 'for a text/plain body', run: (app) => send(request(app).post('/api/links').set('Authorization', user).set('Content-Type', 'text/plain').send('https://example.com/')) },
@@ -356,13 +363,14 @@ export const PROBES: Probe[] = [
 
   { op: 'GET /api/links/{code}', status: 200, when: 'with the representation Accept names', run: (app) => send(request(app).get('/api/links/facet').set('Accept', SUMMARY)) },
   { op: 'GET /api/links/{code}', status: 200, when: 'with partner.v3 for a partner key and a wildcard', run: (app) => send(request(app).get('/api/links/facet').set('Authorization', partner).set('Accept', '*/*')) },
+  { op: 'GET /api/links/{code}', status: 200, when: 'with partner.v4 for a partner key naming it', run: (app) => send(request(app).get('/api/links/demo49').set('Authorization', partner).set('Accept', PARTNER_V4)) },
   {
     op: 'GET /api/links/{code}', status: 304, when: 'when If-None-Match holds the current ETag',
     run: async (app) => send(request(app).get('/api/links/facet').set('If-None-Match', await etagOf(app, '/api/links/facet'))),
   },
   { op: 'GET /api/links/{code}', status: 401, when: 'when the Authorization header holds an unknown key', run: (app) => send(request(app).get('/api/links/facet').set('Authorization', 'Bearer nope')) },
   { op: 'GET /api/links/{code}', status: 404, when: 'for an unknown code', run: (app) => send(request(app).get('/api/links/nope42')) },
-  { op: 'GET /api/links/{code}', status: 406, when: 'when only text/html is acceptable', run: (app) => send(request(app).get('/api/links/facet').set('Accept', 'text/html')) },
+  { op: 'GET /api/links/{code}', status: 406, when: 'when only text/plain is acceptable', run: (app) => send(request(app).get('/api/links/facet').set('Accept', 'text/plain')) },
 
   {
     op: 'PATCH /api/links/{code}', status: 200, when: 'with the changed link for a merge patch with a current If-Match',
@@ -372,13 +380,18 @@ export const PROBES: Probe[] = [
         .set('Content-Type', 'application/merge-patch+json').send('{"title":"Patched"}'));
     },
   },
+  {
+    op: 'PATCH /api/links/{code}', status: 200, when: 'with the changed link in partner.v4 for a partner.v4 body',
+    run: (app) => send(request(app).patch('/api/links/demo47').set('Authorization', partner).set('Accept', PARTNER_V4).set('Content-Type', PARTNER_V4).send('{"tags":["probe","v4"]}')),
+  },
   { op: 'PATCH /api/links/{code}', status: 400, when: 'for a body that is not JSON', run: (app) => send(request(app).patch('/api/links/facet').set('Authorization', user).set('Content-Type', JSON_TYPE).send('{')) },
   { op: 'PATCH /api/links/{code}', status: 401, when: 'without a key', run: (app) => send(request(app).patch('/api/links/facet').set('Content-Type', JSON_TYPE).send('{"title":"x"}')) },
   { op: 'PATCH /api/links/{code}', status: 404, when: "for another user's link", run: (app) => send(request(app).patch('/api/links/facet').set('Authorization', stranger).set('Content-Type', JSON_TYPE).send('{"title":"x"}')) },
-  { op: 'PATCH /api/links/{code}', status: 406, when: 'when only text/html is acceptable', run: (app) => send(request(app).patch('/api/links/facet').set('Authorization', user).set('Accept', 'text/html').set('Content-Type', JSON_TYPE).send('{"title":"x"}')) },
+  { op: 'PATCH /api/links/{code}', status: 406, when: 'when only text/plain is acceptable', run: (app) => send(request(app).patch('/api/links/facet').set('Authorization', user).set('Accept', 'text/plain').set('Content-Type', JSON_TYPE).send('{"title":"x"}')) },
   { op: 'PATCH /api/links/{code}', status: 412, when: 'for a stale If-Match', run: (app) => send(request(app).patch('/api/links/facet').set('Authorization', user).set('If-Match', '"stale"').set('Content-Type', JSON_TYPE).send('{"title":"x"}')) },
   { op: 'PATCH /api/links/{code}', status: 413, when: 'for a body over 16 KiB', run: (app) => send(request(app).patch('/api/links/facet').set('Authorization', user).set('Content-Type', JSON_TYPE).send(TOO_LARGE)) },
   { op: 'PATCH /api/links/{code}', status: 415, when: 'for a text/plain body', run: (app) => send(request(app).patch('/api/links/facet').set('Authorization', user).set('Content-Type', 'text/plain').send('x')) },
+  { op: 'PATCH /api/links/{code}', status: 422, when: 'for a partner.v4 body with an expiry in the past', run: (app) => send(request(app).patch('/api/links/demo48').set('Authorization', partner).set('Content-Type', PARTNER_V4).send('{"expires_at":1}')) },
   { op: 'PATCH /api/links/{code}', status: 422, when: 'for a partner.v3 body with a URL that is not http(s)', run: (app) => send(request(app).patch('/api/links/demo48').set('Authorization', partner).set('Content-Type', PARTNER_V3).send('{"long_url":"ftp://example.com/"}')) },
 
   {
@@ -394,22 +407,24 @@ export const PROBES: Probe[] = [
 
   { op: 'GET /api/links/{code}/stats', status: 200, when: "with the owner's full stats by default", run: (app) => send(request(app).get('/api/links/facet/stats').set('Authorization', user)) },
   { op: 'GET /api/links/{code}/stats', status: 200, when: 'with partner.v3 stats for a partner key', run: (app) => send(request(app).get('/api/links/demo48/stats').set('Authorization', partner)) },
+  { op: 'GET /api/links/{code}/stats', status: 200, when: 'with partner.v4 stats for a partner key naming it', run: (app) => send(request(app).get('/api/links/demo48/stats').set('Authorization', partner).set('Accept', PARTNER_V4)) },
   {
     op: 'GET /api/links/{code}/stats', status: 304, when: 'when If-None-Match holds the current ETag',
     run: async (app) => send(request(app).get('/api/links/facet/stats').set('Authorization', user).set('If-None-Match', await etagOf(app, '/api/links/facet/stats', user))),
   },
   { op: 'GET /api/links/{code}/stats', status: 401, when: 'without a key', run: (app) => send(request(app).get('/api/links/facet/stats')) },
   { op: 'GET /api/links/{code}/stats', status: 404, when: "for another user's link", run: (app) => send(request(app).get('/api/links/facet/stats').set('Authorization', stranger)) },
-  { op: 'GET /api/links/{code}/stats', status: 406, when: 'when only text/html is acceptable', run: (app) => send(request(app).get('/api/links/facet/stats').set('Authorization', user).set('Accept', 'text/html')) },
+  { op: 'GET /api/links/{code}/stats', status: 406, when: 'when only text/plain is acceptable', run: (app) => send(request(app).get('/api/links/facet/stats').set('Authorization', user).set('Accept', 'text/plain')) },
 
   { op: 'GET /api/me', status: 200, when: 'with the summary an Android client gets', run: (app) => send(request(app).get('/api/me').set('Authorization', user).set('X-Client-Platform', 'android')) },
   { op: 'GET /api/me', status: 200, when: 'with partner.v3 for a partner key', run: (app) => send(request(app).get('/api/me').set('Authorization', partner)) },
+  { op: 'GET /api/me', status: 200, when: 'with partner.v4 for a partner key naming it', run: (app) => send(request(app).get('/api/me').set('Authorization', partner).set('Accept', PARTNER_V4)) },
   {
     op: 'GET /api/me', status: 304, when: 'when If-None-Match holds the current ETag',
     run: async (app) => send(request(app).get('/api/me').set('Authorization', user).set('If-None-Match', await etagOf(app, '/api/me', user))),
   },
   { op: 'GET /api/me', status: 401, when: 'without a key', run: (app) => send(request(app).get('/api/me')) },
-  { op: 'GET /api/me', status: 406, when: 'when only text/html is acceptable', run: (app) => send(request(app).get('/api/me').set('Authorization', user).set('Accept', 'text/html')) },
+  { op: 'GET /api/me', status: 406, when: 'when only text/plain is acceptable', run: (app) => send(request(app).get('/api/me').set('Authorization', user).set('Accept', 'text/plain')) },
 
   { op: 'GET /api/teams/{id}', status: 200, when: 'with the full team for a member', run: (app) => send(request(app).get('/api/teams/team_demo').set('Authorization', stranger)) },
   {
@@ -466,8 +481,8 @@ export const PROBES: Probe[] = [
     run: (app) => send(request(app).post('/api/accounts').set('Sec-Fetch-Site', 'cross-site').set('Content-Type', JSON_TYPE).send('{"email":"cross@example.org","password":"correct horse battery","name":"X"}')),
   },
   {
-    op: 'POST /api/accounts', status: 406, when: 'when only text/html is acceptable',
-    run: (app) => send(request(app).post('/api/accounts').set('Accept', 'text/html').set('Content-Type', JSON_TYPE).send('{"email":"html@example.org","password":"correct horse battery","name":"H"}')),
+    op: 'POST /api/accounts', status: 406, when: 'when only text/plain is acceptable',
+    run: (app) => send(request(app).post('/api/accounts').set('Accept', 'text/plain').set('Content-Type', JSON_TYPE).send('{"email":"html@example.org","password":"correct horse battery","name":"H"}')),
   },
   {
     op: 'POST /api/accounts', status: 409, when: 'for an e-mail already registered, in another case',

@@ -1,6 +1,6 @@
 import { parseFields, projectFields, schemaFieldPaths } from '../../representations/fields';
 import type { FieldSelection } from '../../representations/fields';
-import { FULL, PARTNER_V3, SUMMARY } from '../../representations/media-types';
+import { FULL, PARTNER_V3, PARTNER_V4, SUMMARY } from '../../representations/media-types';
 import { buildRegistry, SCHEMA_FILES } from '../../representations/registry';
 import { expectValidSparseBody, withoutRequired } from '../helpers/relaxed-schema';
 
@@ -28,11 +28,11 @@ describe('schemaFieldPaths', () => {
     expect(registry.resource('link-page').get(SUMMARY).fields).toEqual(new Set(['items', 'items.code', 'items.shortUrl', 'items.url', 'items.clicks', 'nextCursor']));
   });
 
-  it('is derived for summary and full of every resource, and absent for the frozen partner.v3', () => {
+  it('is derived for summary and full of every resource, and absent for the frozen partner.v3 and partner.v4', () => {
     for (const name of ['link', 'link-page', 'link-stats', 'me', 'team', 'dashboard'] as const) {
       const reps = registry.resource(name);
       for (const type of reps.offers) {
-        if (type === PARTNER_V3) expect(reps.get(type).fields).toBeNull();
+        if (type === PARTNER_V3 || type === PARTNER_V4) expect(reps.get(type).fields).toBeNull();
         else expect(reps.get(type).fields!.size).toBeGreaterThan(0);
       }
     }

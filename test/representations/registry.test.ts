@@ -96,8 +96,8 @@ describe('representation folders', () => {
 
   it('declare what their routes load next to the schema: page sizes, time windows, dashboard sizes', () => {
     const registry = buildRegistry();
-    expect(registry.resource('link-page').offers.map((t) => registry.resource('link-page').get(t).needs.pageSize)).toEqual([50, 20, 25]);
-    expect(registry.resource('link-stats').get(FULL).needs.days).toBe(30);
+    expect(registry.resource('link-page').offers.map((t) => registry.resource('link-page').get(t).needs.pageSize)).toEqual([50, 20, 25, 25]);
+    expect(registry.resource('link-stats').offers.map((t) => registry.resource('link-stats').get(t).needs.days)).toEqual([30, 30, 30, 30]);
     expect(registry.resource('dashboard').get(FULL).needs).toEqual({ links: 50, analyticsDays: 30 });
     expect(registry.resource('dashboard').get(SUMMARY).needs).toEqual({ links: 10, analyticsDays: null });
   });

@@ -1,23 +1,24 @@
 import type { ServerResponse } from 'node:http';
 import type { ParsedUrlQuery } from 'node:querystring';
-import { PARTNER_V3 } from '../../../representations/media-types';
 import type { VendorType } from '../../../representations/media-types';
 import type { Registry } from '../../../representations/registry';
-import { OTHER_SCHEMAS } from '../../../representations/registry';
-import { PARTNER_V3_POINTERS, readCreate, readPartnerV3Create, readPartnerV3Update, readUpdate } from '../../../representations/link-input/read';
+import { inBodyTerms, LINK_CREATE_FORMATS, LINK_UPDATE_FORMATS } from '../../../representations/link-input/formats';
+import type { LinkBodyFormat } from '../../../representations/link-input/formats';
 import { CODE_PATTERN } from '../../domain/codes';
 import { DomainError } from '../../domain/errors';
 import { decodeCursor } from '../../domain/links';
 import type { LinkService } from '../../domain/links';
 import type { Link } from '../../domain/types';
 import { readBody } from '../answer/body';
+import type { BodyFormats } from '../answer/body';
 import { ifMatchPasses } from '../answer/conditional';
 import { HttpError, validationFailed } from '../answer/problems';
-import { alternatesHeader, prepareAnswer, prepareComputed, servePrepared } from '../answer/respond';
+import { alternatesHeader, prepareAnswer, prepareComputed, servePrepared, withNotices } from '../answer/respond';
 import type { AnswerOptions } from '../answer/respond';
 import type { SparseAnswers } from '../answer/sparse';
 import type { LinkCards } from '../answer/link-card';
 import { queryOf } from '../pipeline/route';
+import { stateOf } from '../pipeline/state';
 import type { RouteRecord } from '../pipeline/route';
 
 /** What the links routes need. */
@@ -61,18 +62,13 @@ export function linksRoutes(deps: LinksRouteDeps): RouteRecord[] {
       body: card.body,
     });
     if (created) res.setHeader('Location', `/api/links/${link.code}`);
-    res.writeHead(created ? 201 : 200, answer.ok).end(answer.body);
+    const { notices, retired } = stateOf(res);
+    res.writeHead(created ? 201 : 200, withNotices(answer.ok, notices, retired)).end(answer.body);
   }
 
-  const createFormats = {
-    'application/json': { kind: 'first-party' as const, validate: registry.validator(OTHER_SCHEMAS.linkCreate) },
-    [PARTNER_V3]: { kind: 'partner' as const, validate: registry.validator(OTHER_SCHEMAS.linkPartnerV3Create) },
-  };
-  const updateFormats = {
-    'application/json': { kind: 'first-party' as const, validate: registry.validator(OTHER_SCHEMAS.linkUpdate) },
-    'application/merge-patch+json': { kind: 'first-party' as const, validate: registry.validator(OTHER_SCHEMAS.linkUpdate) },
-    [PARTNER_V3]: { kind: 'partner' as const, validate: registry.validator(OTHER_SCHEMAS.linkPartnerV3Update) },
-  };
+  // The body types each write takes are representations/link-input/formats.ts's tables, compiled once.
+  const createFormats = validatorsOf(registry, LINK_CREATE_FORMATS);
+  const updateFormats = validatorsOf(registry, LINK_UPDATE_FORMATS);
 
   return [
     {
@@ -97,8 +93,8 @@ export function linksRoutes(deps: LinksRouteDeps): RouteRecord[] {
       method: 'POST', path: '/api/links', caller: 'signed-in', session: true, scope: 'links:write', offers: linkReps, body: true,
       async handle(req, res, { principal, type }) {
         const { kind, body } = readBody(req, createFormats);
-        const input = kind === 'partner' ? readPartnerV3Create(body) : readCreate(body);
-        sendLink(res, type, await inPartnerTerms(kind, links.create(principal!.userId, input)), true);
+        const format = LINK_CREATE_FORMATS[kind]!;
+        sendLink(res, type, await inTermsOf(format, links.create(principal!.userId, format.read(body))), true);
       },
     },
     deps.card,
@@ -107,9 +103,9 @@ export function linksRoutes(deps: LinksRouteDeps): RouteRecord[] {
       async handle(req, res, { params, principal, type }) {
         const code = codeParam(params);
         const { kind, body } = readBody(req, updateFormats);
-        const changes = kind === 'partner' ? readPartnerV3Update(body) : readUpdate(body);
+        const format = LINK_UPDATE_FORMATS[kind]!;
         const ifMatch = req.headers['if-match'];
-        sendLink(res, type, await inPartnerTerms(kind, links.update(principal!.userId, code, changes, (current) => ifMatchPasses(ifMatch, cards.isCurrentVersion(current)))));
+        sendLink(res, type, await inTermsOf(format, links.update(principal!.userId, code, format.read(body), (current) => ifMatchPasses(ifMatch, cards.isCurrentVersion(current)))));
       },
     },
     {
@@ -141,16 +137,17 @@ function toQuery(params: Record<string, string | null>): string {
   return entries.length === 0 ? '' : `?${new URLSearchParams(entries).toString()}`;
 }
 
-/** Renames field pointers of a domain 422 to the partner body's names. */
-async function inPartnerTerms<T>(kind: 'first-party' | 'partner', work: Promise<T>): Promise<T> {
+/** Each body type's schema validator, keyed by its media type (`kind` is the media type again). */
+function validatorsOf(registry: Registry, formats: Readonly<Record<string, LinkBodyFormat<unknown>>>): BodyFormats<string> {
+  return Object.fromEntries(Object.entries(formats).map(([type, f]) => [type, { kind: type, validate: registry.validator(f.schema) }]));
+}
+
+/** A domain 422 with its field pointers in the body's own names (a partner body's `/long_url`, not `/url`). */
+async function inTermsOf<T>(format: LinkBodyFormat<unknown>, work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (err) {
-    if (kind !== 'partner' || !(err instanceof DomainError) || !err.fieldErrors) throw err;
-    const errors = err.fieldErrors.map((e) => {
-      const pointer = PARTNER_V3_POINTERS[e.pointer] ?? e.pointer;
-      return { pointer, detail: e.detail.replace(e.pointer.slice(1), pointer.slice(1)) };
-    });
-    throw validationFailed(errors);
+    if (!format.pointers || !(err instanceof DomainError) || !err.fieldErrors) throw err;
+    throw validationFailed(inBodyTerms(format, err.fieldErrors));
   }
 }

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { FULL, PARTNER_V3, SUMMARY } from '../../../representations/media-types';
+import { FULL, PARTNER_V3, PARTNER_V4, SUMMARY } from '../../../representations/media-types';
 import type { VendorType } from '../../../representations/media-types';
 import { createLinkCards } from '../../../src/http/answer/link-card';
 import { createTestApp, FIXED_NOW, KEYS } from '../../helpers/test-app';
@@ -63,16 +63,20 @@ describe('GET /api/links/:code', () => {
     });
 
     it('shows the same link in each representation under its own field names', async () => {
-      const [full, summary, partner] = await Promise.all(VENDOR_TYPES.map((type) => card('rfc9110', { Accept: type })));
+      const [full, summary, partner, partnerV4] = await Promise.all(VENDOR_TYPES.map((type) => card('rfc9110', { Accept: type })));
       const f = expectValidBody(t.registry, full!, 'link');
       const s = expectValidBody(t.registry, summary!, 'link');
       const p = expectValidBody(t.registry, partner!, 'link');
+      const p4 = expectValidBody(t.registry, partnerV4!, 'link');
       expect(s).toEqual({ code: 'rfc9110', shortUrl: f.shortUrl, url: f.url, clicks: f.clicks });
       expect(p.id).toBe('rfc9110');
       expect(p.long_url).toBe(f.url);
       expect(p.short_url).toBe(f.shortUrl);
       expect(p.click_count).toBe(f.clicks);
       expect(p.created_at).toBe(Math.floor(Date.parse(f.createdAt as string) / 1000));
+      // partner.v4 is partner.v3, member for member and in order, then three more.
+      expect(p4).toEqual({ ...p, tags: f.tags, status: f.status, updated_at: Math.floor(Date.parse(f.updatedAt as string) / 1000) });
+      expect(Object.keys(p4)).toEqual([...Object.keys(p), 'tags', 'status', 'updated_at']);
     });
 
     it('marks an expired link as expired in the full card', async () => {
@@ -147,12 +151,12 @@ describe('GET /api/links/:code', () => {
       await whenAccept(`${SUMMARY};q=0.3, ${FULL};q=0.8`).chooses(FULL);
     });
 
-    it('answers 406 listing the acceptable types when only text/html is accepted', async () => {
-      await whenAccept('text/html').refuses();
+    it('answers 406 listing the acceptable types when only text/plain is accepted', async () => {
+      await whenAccept('text/plain').refuses();
     });
 
     it('answers 406 when every offered type is refused with q=0', async () => {
-      await whenAccept(`${FULL};q=0, ${SUMMARY};q=0, ${PARTNER_V3};q=0`).refuses();
+      await whenAccept(`${FULL};q=0, ${SUMMARY};q=0, ${PARTNER_V3};q=0, ${PARTNER_V4};q=0`).refuses();
     });
 
     it('answers 406 for a vendor type with an unknown parameter', async () => {
@@ -160,7 +164,7 @@ describe('GET /api/links/:code', () => {
     });
 
     it('answers 406 for an unknown code too: negotiation comes before the lookup', async () => {
-      const res = await card('no-such-link', { Accept: 'text/html' });
+      const res = await card('no-such-link', { Accept: 'text/plain' });
       expectProblem(t.registry, res, 406, 'not-acceptable');
     });
   });
@@ -313,6 +317,8 @@ describe('GET /api/links/:code as time passes', () => {
     const after = await request(timed.app).get('/api/links/soon-gone').set('Accept', FULL);
     expect(after.status).toBe(200);
     expect(expectValidBody(timed.registry, after, 'link').status).toBe('expired');
+    const v4 = await request(timed.app).get('/api/links/soon-gone').set('Accept', PARTNER_V4);
+    expect(expectValidBody(timed.registry, v4, 'link').status).toBe('expired');
   });
 
   it('gives the card a new ETag once its expiry has passed, so a revalidating client sees the change', async () => {

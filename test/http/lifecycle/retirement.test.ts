@@ -69,6 +69,16 @@ describe('a deprecated, then retired, partner.v3 (RFC 9745, RFC 8594)', () => {
     }
   });
 
+  it('carries the notices on the answer to a write made in it', async () => {
+    clock = DEPRECATION.getTime() + DAY;
+    const res = await request(t.app).post('/api/links').set('Authorization', bearer(KEYS.partner)).set('Content-Type', PARTNER_V3).send({ long_url: 'https://example.org/deprecated' });
+    expect(res.status).toBe(201);
+    expect(res.headers['content-type']).toBe(PARTNER_V3);
+    expectValidBody(t.registry, res, 'link');
+    expect(res.headers.deprecation).toBe(`@${DEPRECATION.getTime() / 1000}`);
+    expect(links(res)).toContain(`</api/links>; rel="successor-version"; type="${PARTNER_V4}"`);
+  });
+
   it('carries the notices on its browsable page too', async () => {
     clock = DEPRECATION.getTime() + DAY;
     const page = await get('/api/links/facet', { ...partner(), Accept: CHROME });
