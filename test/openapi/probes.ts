@@ -364,6 +364,12 @@ export const PROBES: Probe[] = [
   { op: 'GET /api/links/{code}', status: 200, when: 'with the representation Accept names', run: (app) => send(request(app).get('/api/links/facet').set('Accept', SUMMARY)) },
   { op: 'GET /api/links/{code}', status: 200, when: 'with partner.v3 for a partner key and a wildcard', run: (app) => send(request(app).get('/api/links/facet').set('Authorization', partner).set('Accept', '*/*')) },
   { op: 'GET /api/links/{code}', status: 200, when: 'with partner.v4 for a partner key naming it', run: (app) => send(request(app).get('/api/links/demo49').set('Authorization', partner).set('Accept', PARTNER_V4)) },
+  { op: 'GET /api/links/{code}', status: 200, when: 'as the browsable page for a browser', run: (app) => send(request(app).get('/api/links/facet').set('Accept', 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8')) },
+  { op: 'GET /api/links', status: 200, when: 'as the browsable page for a browser', run: (app) => send(request(app).get('/api/links').set('Authorization', user).set('Accept', 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8')) },
+  { op: 'GET /api/links/{code}/stats', status: 200, when: 'as the browsable page for a browser', run: (app) => send(request(app).get('/api/links/facet/stats').set('Authorization', user).set('Accept', 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8')) },
+  { op: 'GET /api/me', status: 200, when: 'as the browsable page for a browser', run: (app) => send(request(app).get('/api/me').set('Authorization', user).set('Accept', 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8')) },
+  { op: 'GET /api/teams/{id}', status: 200, when: 'as the browsable page for a browser', run: (app) => send(request(app).get('/api/teams/team_demo').set('Authorization', user).set('Accept', 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8')) },
+  { op: 'GET /api/dashboard', status: 200, when: 'as the browsable page for a browser', run: (app) => send(request(app).get('/api/dashboard').set('Authorization', user).set('Accept', 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8')) },
   {
     op: 'GET /api/links/{code}', status: 304, when: 'when If-None-Match holds the current ETag',
     run: async (app) => send(request(app).get('/api/links/facet').set('If-None-Match', await etagOf(app, '/api/links/facet'))),
