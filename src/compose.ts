@@ -31,6 +31,7 @@ import type { AnswerFailure } from './http/answer/error-handler';
 import { compileRoute } from './http/pipeline/route';
 import { createHtmlViews } from './http/answer/html/view';
 import { createLifecycle } from './http/answer/negotiation/lifecycle';
+import { createKeptAnswers } from './http/answer/kept-answers';
 import type { Lifecycle } from './http/answer/negotiation/lifecycle';
 import { CONTRACTS_PATH } from './http/routes/contracts';
 import { markDeprecations } from './http/routes/openapi-lifecycle';
@@ -152,6 +153,7 @@ export function composeParts(deps: AppDeps): Parts {
   // replaced services (tests) the store does not know their data, so nothing is reused.
   const storeBacked = !deps.services?.links && !deps.services?.users && !deps.services?.analytics;
   const dataVersion = storeBacked && store.dataVersion ? () => store.dataVersion!() : undefined;
+  const kept = createKeptAnswers({ dataVersion, bytes: config.representationCacheBytes });
   const follow = createFollow({ clicks: deps.clicks, countryHeader: config.countryHeader, now });
   const lifecycle = createLifecycle(config.lifecycle ?? [], baseUrl + CONTRACTS_PATH);
   const stages = { session: auth.sessionStage, views: createHtmlViews({ baseUrl }), lifecycle, now: () => now().getTime() };
@@ -162,8 +164,8 @@ export function composeParts(deps: AppDeps): Parts {
   const api = [
     ...signInRoutes({ ...signIn, users: services.users, registry, ctx, lifetimes: signIn.sessionLifetimes, answerOptions: privateAnswerOptions }).map(compile),
     ...oauthRoutes({ tokens }).map(compile),
-    ...statsRoutes({ links: services.links, analytics: services.analytics, registry, ctx, sparse, answerOptions: privateAnswerOptions }).map(compile),
-    ...linksRoutes({ links: services.links, registry, cards, card: card.record, baseUrl, now, sparse, answerOptions: privateAnswerOptions }).map((r) => (r === card.record ? card : compile(r))),
+    ...statsRoutes({ links: services.links, analytics: services.analytics, registry, ctx, sparse, kept, answerOptions: privateAnswerOptions }).map(compile),
+    ...linksRoutes({ links: services.links, registry, cards, card: card.record, baseUrl, now, sparse, kept, answerOptions: privateAnswerOptions }).map((r) => (r === card.record ? card : compile(r))),
     ...accountRoutes({ users: services.users, registry, ctx, sparse, answerOptions: privateAnswerOptions }).map(compile),
     dashboardCompiled,
   ];

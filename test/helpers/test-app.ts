@@ -53,6 +53,8 @@ export interface TestAppOptions {
   metrics?: Metrics;
   /** Configuration beyond TEST_CONFIG (a metrics token, say). */
   config?: Partial<AppDeps['config']>;
+  /** Called with the seeded store before the app is built on it (to spy on what the app reads). */
+  beforeApp?: (store: Store) => void;
 }
 
 /** A real app on a real SQLite file in a fresh temporary folder, seeded with the demo data at FIXED_NOW. */
@@ -63,6 +65,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     await seedDemoData(store, FIXED_NOW, TEST_HASHER);
     await store.keys.insert({ id: 'key_test_other', hash: hashKey(KEYS.other), userId: 'usr_grace', kind: 'user', label: 'test' }, FIXED_NOW);
   }
+  options.beforeApp?.(store);
   const registry = buildRegistry();
   const clicks = createClickRecorder(store.clicks, { flushMs: 60_000, onError: (err) => { throw err; } });
   const app = createApp({

@@ -1,9 +1,8 @@
-import { createAnswerCache } from '../answer/etag';
 import type { VendorType } from '../../../representations/media-types';
 import type { ShapeContext } from '../../../representations/context';
 import type { Registry } from '../../../representations/registry';
 import type { DashboardService } from '../../domain/dashboard';
-import { HOT_READ_TTL_MS } from '../../store/hot-read-cache';
+import { createKeptAnswers } from '../answer/kept-answers';
 import type { RouteRecord } from '../pipeline/route';
 import { prepareComputed, servePrepared } from '../answer/respond';
 import type { AnswerOptions, PreparedAnswer } from '../answer/respond';
@@ -28,18 +27,12 @@ export interface DashboardAnswers {
  */
 export function createDashboardAnswers(deps: { dashboard: DashboardService; registry: Registry; ctx: () => ShapeContext; dataVersion?: () => number; answerOptions?: AnswerOptions }): DashboardAnswers {
   const reps = deps.registry.resource('dashboard');
-  const { dataVersion } = deps;
-  const kept = dataVersion
-    ? createAnswerCache<{ answer: PreparedAnswer; version: number }>(KEPT_BYTES, (k) => k.answer.body, { ttl: HOT_READ_TTL_MS })
-    : null;
+  const kept = createKeptAnswers({ dataVersion: deps.dataVersion, bytes: KEPT_BYTES });
   return {
     offers: reps.offers,
-    peek(userId, type) {
-      const hit = kept?.get(`${userId} ${type}`);
-      return hit !== undefined && hit.version === dataVersion?.() ? hit.answer : undefined;
-    },
+    peek: (userId, type) => kept.get(`${userId} ${type}`),
     async build(userId, type) {
-      const version = dataVersion?.();
+      const version = kept.version();
       // Each representation loads only what it shows: the summary never touches analytics.
       const { links, analyticsDays } = reps.get(type).needs;
       const data = analyticsDays === null
@@ -47,7 +40,7 @@ export function createDashboardAnswers(deps: { dashboard: DashboardService; regi
         : await deps.dashboard.full(userId, links, analyticsDays);
       const answer = prepareComputed({ type, body: reps.get(type).shape(data, deps.ctx()), path: '/api/dashboard', offers: reps.offers }, deps.answerOptions);
       // A degraded dashboard is never kept: the next request tries the failed sections again.
-      if (version !== undefined && data.degraded.length === 0) kept?.set(`${userId} ${type}`, { answer, version });
+      if (data.degraded.length === 0) kept.set(`${userId} ${type}`, answer, version);
       return answer;
     },
   };

@@ -16,6 +16,7 @@ import { HttpError, validationFailed } from '../answer/problems';
 import { alternatesHeader, prepareAnswer, prepareComputed, servePrepared, withNotices } from '../answer/respond';
 import type { AnswerOptions } from '../answer/respond';
 import type { SparseAnswers } from '../answer/sparse';
+import type { KeptAnswers } from '../answer/kept-answers';
 import type { LinkCards } from '../answer/link-card';
 import { queryOf } from '../pipeline/route';
 import { stateOf } from '../pipeline/state';
@@ -31,6 +32,8 @@ export interface LinksRouteDeps {
   baseUrl: string;
   now: () => Date;
   sparse: SparseAnswers;
+  /** Pages kept while the store vouches for them; none when not given. */
+  kept?: KeptAnswers;
   answerOptions?: AnswerOptions;
 }
 
@@ -76,6 +79,11 @@ export function linksRoutes(deps: LinksRouteDeps): RouteRecord[] {
       async handle(req, res, { principal, type, fields }) {
         const query = queryOf(req);
         const { cursor, limit } = pagingQuery(query, pageReps.get(type).needs.pageSize);
+        // A page is kept per (owner, representation, cursor, size) while the data it shows is current.
+        const key = `page ${principal!.userId} ${type} ${cursor ?? ''} ${query.limit ? limit : ''}`;
+        const hit = deps.kept?.get(key);
+        if (hit !== undefined) return void servePrepared(req, res, deps.sparse.select(hit, fields));
+        const version = deps.kept?.version();
         const page = await links.list(principal!.userId, limit, cursor);
         const pageUrl = (c: string | null) => `${baseUrl}/api/links${toQuery({ cursor: c, limit: query.limit ? String(limit) : null })}`;
         const next = page.nextCursor === null ? null : pageUrl(page.nextCursor);
@@ -86,7 +94,9 @@ export function linksRoutes(deps: LinksRouteDeps): RouteRecord[] {
           offers: pageReps.offers,
           link: next === null ? undefined : `<${next}>; rel="next"`,
         }, deps.answerOptions);
-        servePrepared(req, res, deps.sparse.select(deps.sparse.keep(whole), fields));
+        const kept = deps.sparse.keep(whole);
+        deps.kept?.set(key, kept, version);
+        servePrepared(req, res, deps.sparse.select(kept, fields));
       },
     },
     {
