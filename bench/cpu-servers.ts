@@ -54,7 +54,7 @@ export async function startCpuServers(
     env: {
       DATA_DIR: path.join(work, 'data'), PUBLIC_BASE_URL: 'http://localhost:3000', NODE_ENV: 'development', SEED_DEMO_DATA: 'true',
       // All load comes from one address: the limiter still counts every redirect, but never trips.
-      RATE_LIMIT_REDIRECTS_PER_ADDRESS: '1000000000', LOG_LEVEL: logLevel,
+      RATE_LIMIT_REDIRECTS_PER_ADDRESS: '1000000000', RATE_LIMIT_READS_PER_CREDENTIAL: '0', LOG_LEVEL: logLevel,
     },
   });
   const facets = names.filter((n) => n === 'facet' || n === 'facet-quiet');

@@ -42,7 +42,7 @@ export async function soak(seconds: number, connections = Number(process.env.BEN
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'facet-soak-'));
   const facet = await startServer({
     name: 'facet', script: path.join(PROJECT, 'dist', 'src', 'main.js'), cpu: 0, ready: 'facet listening', logFile: path.join(work, 'facet.log'),
-    env: { DATA_DIR: path.join(work, 'data'), NODE_ENV: 'development', SEED_DEMO_DATA: 'true', LOG_LEVEL: 'info', RATE_LIMIT_REDIRECTS_PER_ADDRESS: '0' },
+    env: { DATA_DIR: path.join(work, 'data'), NODE_ENV: 'development', SEED_DEMO_DATA: 'true', LOG_LEVEL: 'info', RATE_LIMIT_REDIRECTS_PER_ADDRESS: '0', RATE_LIMIT_READS_PER_CREDENTIAL: '0' },
   });
   const mixed = SCENARIOS.filter((s) => s.status !== 304);
   const points: Point[] = [];

@@ -49,7 +49,7 @@ export async function runStoreBench(): Promise<void> {
           // No serialised representation is kept: every answer is shaped and serialised anew.
           REPRESENTATION_CACHE_BYTES: '0',
           // One key and one address send every write; the limits are still counted, never reached.
-          RATE_LIMIT_WRITES_PER_KEY: '1000000000', RATE_LIMIT_WRITES_PER_ADDRESS: '1000000000',
+          RATE_LIMIT_WRITES_PER_KEY: '1000000000', RATE_LIMIT_READS_PER_CREDENTIAL: '0', RATE_LIMIT_WRITES_PER_ADDRESS: '1000000000',
         },
       });
     }

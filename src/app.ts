@@ -51,6 +51,7 @@ export function createApp(deps: AppDeps): FacetApp {
     vary: parts.errorVary,
     authentication: parts.auth.stage,
     writeLimits: parts.limiter.stage,
+    readQuota: parts.limiter.readStage,
     api: mountRoutes(parts.api),
     redirect: mountRoutes([parts.routes.redirect], 'not-found'),
   });

@@ -13,7 +13,7 @@ export type { Retirement } from './lifecycle-config';
 
 /** Service configuration, read once from the environment and validated. */
 export interface Config {
-  /** Requests allowed per window on writes and redirects. */
+  /** Requests allowed per window on writes, redirects and /api reads. */
   rateLimits: RateLimits;
   port: number;
   host: string | undefined;
@@ -63,7 +63,7 @@ export interface Config {
   lifecycle: readonly Retirement[];
 }
 
-/** Rate limits of writes and redirects (src/http/guards/rate-limit.ts): requests per fixed window; 0 turns a limit off. */
+/** Rate limits of writes, redirects and /api reads (src/http/guards/rate-limit.ts): requests per fixed window; 0 turns a limit off. */
 export interface RateLimits {
   windowSeconds: number;
   /** POST, PATCH and DELETE per API key. */
@@ -72,10 +72,15 @@ export interface RateLimits {
   writesPerAddress: number;
   /** Short-link visits (`GET /{code}`) per client address. */
   redirectsPerAddress: number;
+  /** The read quota's window in seconds (`windowSeconds` when absent); GET and HEAD of /api per credential, and per address without one (absent: off). */
+  readWindowSeconds?: number; readsPerCredential?: number; readsPerAddress?: number;
 }
 
 /** Generous enough that a person, an integration or the demo never meets them; a flood does. */
 export const DEFAULT_RATE_LIMITS: RateLimits = { windowSeconds: 60, writesPerKey: 600, writesPerAddress: 1200, redirectsPerAddress: 6000 };
+
+/** The service's read quota (GitHub's 5,000 an hour per token); not in DEFAULT_RATE_LIMITS, so apps built without it (tests) count no reads. */
+export const DEFAULT_READ_QUOTA = { readWindowSeconds: 3600, readsPerCredential: 5000, readsPerAddress: 0 } as const satisfies Partial<RateLimits>;
 
 function baseUrl(raw: string): string {
   let url: URL;
@@ -163,6 +168,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       writesPerKey: integer(env, 'RATE_LIMIT_WRITES_PER_KEY', DEFAULT_RATE_LIMITS.writesPerKey, 0, 1e9),
       writesPerAddress: integer(env, 'RATE_LIMIT_WRITES_PER_ADDRESS', DEFAULT_RATE_LIMITS.writesPerAddress, 0, 1e9),
       redirectsPerAddress: integer(env, 'RATE_LIMIT_REDIRECTS_PER_ADDRESS', DEFAULT_RATE_LIMITS.redirectsPerAddress, 0, 1e9),
+      readWindowSeconds: integer(env, 'RATE_LIMIT_READ_WINDOW_SECONDS', DEFAULT_READ_QUOTA.readWindowSeconds, 1, 86400),
+      readsPerCredential: integer(env, 'RATE_LIMIT_READS_PER_CREDENTIAL', DEFAULT_READ_QUOTA.readsPerCredential, 0, 1e9),
+      readsPerAddress: integer(env, 'RATE_LIMIT_READS_PER_ADDRESS', DEFAULT_READ_QUOTA.readsPerAddress, 0, 1e9),
     },
     port,
     host: env.HOST || undefined,

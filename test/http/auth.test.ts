@@ -70,7 +70,7 @@ describe('authentication', () => {
   });
 
   it('answers 401 before negotiating, so a keyless client learns what it lacks first', async () => {
-    const res = await send('GET', '/api/links', { Accept: 'text/html' });
+    const res = await send('GET', '/api/links', { Accept: 'text/plain' });
     expectProblem(t.registry, res, 401, 'unauthorized');
   });
 

@@ -65,8 +65,9 @@ describe('what the documented request schemas admit', () => {
   it('covers every documented request body', () => {
     expect(bodies.map((b) => `${b.op} ${b.type}`).sort()).toEqual([
       'PATCH /api/links/{code} application/json', 'PATCH /api/links/{code} application/merge-patch+json',
-      'PATCH /api/links/{code} application/vnd.example.partner.v3+json',
+      'PATCH /api/links/{code} application/vnd.example.partner.v3+json', 'PATCH /api/links/{code} application/vnd.example.partner.v4+json',
       'POST /api/links application/json', 'POST /api/links application/vnd.example.partner.v3+json',
+      'POST /api/links application/vnd.example.partner.v4+json',
     ]);
   });
 

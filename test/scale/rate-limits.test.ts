@@ -8,6 +8,7 @@ import { describeOnPostgres, eventually, inParallel, keepAlive, report, send } f
 const registry = buildRegistry();
 const REDIRECT_QUOTA = 50;
 const WRITE_QUOTA = 20;
+const READ_QUOTA = 40;
 /**
  * What two instances together may admit past one quota: 10 % of it (at least 2), for counts still
  * in flight between instances. docs/design.md: "N instances never mean N quotas".
@@ -17,8 +18,11 @@ const ENV = {
   RATE_LIMIT_REDIRECTS_PER_ADDRESS: String(REDIRECT_QUOTA),
   RATE_LIMIT_WRITES_PER_KEY: String(WRITE_QUOTA),
   RATE_LIMIT_WRITES_PER_ADDRESS: '0',
+  RATE_LIMIT_READS_PER_CREDENTIAL: String(READ_QUOTA),
+  RATE_LIMIT_READS_PER_ADDRESS: '0',
   // An hour, so that no window boundary falls inside the test and hands out a second quota.
   RATE_LIMIT_WINDOW_SECONDS: '3600',
+  RATE_LIMIT_READ_WINDOW_SECONDS: '3600',
 };
 const agent = keepAlive();
 
@@ -82,6 +86,29 @@ describeOnPostgres('rate limits shared by two instances', (ctx) => {
       `(${tally.viaA} via A, ${tally.viaB} via B), ${tally.refused} refused with 429; overshoot ${tally.admitted - WRITE_QUOTA}`);
     expect(tally.admitted).toBeGreaterThanOrEqual(WRITE_QUOTA);
     expect(tally.admitted).toBeLessThanOrEqual(WRITE_QUOTA + allowedOvershoot(WRITE_QUOTA));
+  }, 60_000);
+
+  it(`admit one read quota (${READ_QUOTA}) per credential across both, give or take a small overshoot`, async () => {
+    const READS = 160;
+    const tally = await alternate(pair, READS, async (service) => {
+      const res = await send(service.baseUrl, 'GET', '/api/links/facet', { agent, headers: { Authorization: `Bearer ${DEMO_KEYS.user}`, Accept: FULL } });
+      expect(res.headers['ratelimit-policy']).toBe(`"read";q=${READ_QUOTA};w=3600`);
+      if (res.status === 429) {
+        expectProblem(registry, res, 429, 'rate-limited');
+        expect(res.headers['retry-after']).toMatch(/^\d+$/);
+        expect(res.headers.ratelimit).toMatch(/^"read";r=0;t=\d+$/);
+      } else {
+        expect(res.status).toBe(200);
+        expectValidBody(registry, res, 'link');
+      }
+      return res.status;
+    });
+    report(`rate limit across two instances, reads per credential: quota ${READ_QUOTA}, ${READS} reads alternating, ${tally.admitted} admitted ` +
+      `(${tally.viaA} via A, ${tally.viaB} via B), ${tally.refused} refused with 429; overshoot ${tally.admitted - READ_QUOTA}`);
+    expect(tally.viaA).toBeGreaterThan(0);
+    expect(tally.viaB).toBeGreaterThan(0);
+    expect(tally.admitted).toBeGreaterThanOrEqual(READ_QUOTA);
+    expect(tally.admitted).toBeLessThanOrEqual(READ_QUOTA + allowedOvershoot(READ_QUOTA));
   }, 60_000);
 
   it('refuses on B a client that has used up its redirect quota on A, once A has shared its count', async () => {

@@ -54,10 +54,10 @@ export function createWindowSync(counts: RateLimitCounts, options: { windowMs: n
     const increments: WindowIncrement[] = batch.map(({ policy, partition, window }) => ({ policy, partition, windowStart: window.start, delta: window.used - window.pushed }));
     for (const { window } of batch) window.pushed = window.used;
     try {
-      const totals = await counts.add(increments.filter((i) => i.delta > 0));
+      const totals = await counts.add(increments.filter((i) => i.delta !== 0));
       let k = 0;
       for (const [i, { window }] of batch.entries()) {
-        if (increments[i]!.delta > 0) {
+        if (increments[i]!.delta !== 0) {
           window.others = Math.max(0, totals[k++]! - window.pushed);
           window.learned = true;
         }

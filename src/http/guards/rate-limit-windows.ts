@@ -10,6 +10,8 @@ import type { Window, WindowSync } from './rate-limit-sync';
 /** One quota policy (draft-ietf-httpapi-ratelimit-headers): `quota` requests per window per partition. */
 export interface Policy {
   name: string;
+  /** The policy as a member of the RateLimit fields' lists: its name, or the name as an sf-string. */
+  item: string;
   quota: number;
   windowMs: number;
   windows: LRUCache<string, Window>;
@@ -23,9 +25,12 @@ export interface Usage {
   exceeded: boolean;
 }
 
-/** A policy remembering at most `maxPartitions` windows (least recently seen forgotten first); null when `quota` is 0 (off). */
-export function createPolicy(name: string, quota: number, windowSeconds: number, maxPartitions: number): Policy | null {
-  return quota > 0 ? { name, quota, windowMs: windowSeconds * 1000, windows: new LRUCache<string, Window>({ max: maxPartitions }) } : null;
+/**
+ * A policy remembering at most `maxPartitions` windows (least recently seen forgotten first); null
+ * when `quota` is 0 (off). `item` is how the RateLimit fields name it (the name by default).
+ */
+export function createPolicy(name: string, quota: number, windowSeconds: number, maxPartitions: number, item = name): Policy | null {
+  return quota > 0 ? { name, item, quota, windowMs: windowSeconds * 1000, windows: new LRUCache<string, Window>({ max: maxPartitions }) } : null;
 }
 
 /** Requests counted in the window by every instance, as far as this one knows. */
@@ -64,6 +69,17 @@ export function take(policy: Policy, partition: string, now: number, sync: Windo
   window.used += 1;
   sync?.touched(policy.name, partition, window);
   return usageOf(policy, window, now);
+}
+
+/**
+ * Takes back one request of `partition` counted in the current window (it was counted under the
+ * wrong policy); the shared store is told with the next exchange, as a negative increment.
+ */
+export function giveBack(policy: Policy, partition: string, now: number, sync: WindowSync | null = null): void {
+  const window = policy.windows.get(partition);
+  if (!window || window.start !== now - (now % policy.windowMs) || window.used === 0) return;
+  window.used -= 1;
+  sync?.touched(policy.name, partition, window);
 }
 
 /**

@@ -8,7 +8,8 @@ import { HttpError } from '../answer/problems';
 import { createWindowSync } from './rate-limit-sync';
 import { andThen } from '../pipeline/maybe';
 import type { MaybePromise } from '../pipeline/maybe';
-import { createPolicy, needsExchange, take, usageOf, windowOf } from './rate-limit-windows';
+import { createPolicy, giveBack, needsExchange, take, usageOf, windowOf } from './rate-limit-windows';
+import { createReadQuota } from './read-quota';
 import type { Policy, Usage } from './rate-limit-windows';
 import { stateOf } from '../pipeline/state';
 
@@ -48,6 +49,8 @@ export function addressPartition(address: string | undefined): string {
 export interface RateLimiter {
   /** The pipeline stage: counts writes (POST, PUT, PATCH, DELETE) per credential and per address; sets RateLimit fields, throws the 429. */
   stage: Stage;
+  /** The read quota's stage (src/http/guards/read-quota.ts): GET and HEAD of /api per credential, or per address without one. */
+  readStage: Stage;
   /**
    * Counts a short-link visit of the client's address and returns the RateLimit field name/value
    * pairs of the answer; throws the 429 when over the quota. Called by the redirect route, for
@@ -55,23 +58,29 @@ export interface RateLimiter {
    */
   countVisit(req: IncomingMessage): MaybePromise<string[]>;
   /**
-   * Counts a write whose caller only the session cookie names (known after `middleware`, which
-   * counted its address) under the per-credential quota, adding its RateLimit fields to those set.
+   * Counts a write whose caller only the session cookie names (known after `stage`, which
+   * counted its address) under the per-credential quota, adding its RateLimit fields to those set;
+   * a read, under the session user's read quota instead of its address's.
    */
   countSessionWrite(req: IncomingMessage, res: ServerResponse, principal: Principal): MaybePromise<void>;
 }
 
 /**
- * Fixed-window rate limiting of writes (per API key and per client address) and of short-link
- * visits (per address). Every limited response carries `RateLimit-Policy` and `RateLimit`
+ * Fixed-window rate limiting of writes (per API key and per client address), of short-link
+ * visits (per address) and of /api reads (src/http/guards/read-quota.ts). Every limited response carries `RateLimit-Policy` and `RateLimit`
  * (draft-ietf-httpapi-ratelimit-headers); one over a quota is a 429 problem with `Retry-After`
  * (RFC 6585 §4). Counting is src/http/guards/rate-limit-windows.ts's.
  */
 export function createRateLimiter(options: RateLimitOptions): RateLimiter {
   const clock = options.clock ?? Date.now;
   const { windowSeconds } = options;
+  const readWindowSeconds = options.readWindowSeconds ?? windowSeconds;
   const max = options.maxPartitions ?? 100_000;
-  const sync = options.shared ? createWindowSync(options.shared, { windowMs: windowSeconds * 1000, clock, log: options.log ?? (() => undefined) }) : null;
+  const readsPerCredential = createPolicy('read', options.readsPerCredential ?? 0, readWindowSeconds, max, '"read"');
+  const readsPerAddress = createPolicy('read-per-address', options.readsPerAddress ?? 0, readWindowSeconds, max, '"read-per-address"');
+  // Old windows are pruned from the store after twice the longest window any policy here counts in.
+  const longest = Math.max(windowSeconds, readsPerCredential || readsPerAddress ? readWindowSeconds : 0);
+  const sync = options.shared ? createWindowSync(options.shared, { windowMs: longest * 1000, clock, log: options.log ?? (() => undefined) }) : null;
   const writesPerKey = createPolicy('writes-per-key', options.writesPerKey, windowSeconds, max);
   const writesPerAddress = createPolicy('writes-per-address', options.writesPerAddress, windowSeconds, max);
   const redirectsPerAddress = createPolicy('redirects-per-address', options.redirectsPerAddress, windowSeconds, max);
@@ -97,17 +106,26 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
   }
 
   function decide(usages: Usage[]): string[] {
-    const fields = usageFields(usages, windowSeconds);
+    const fields = usageFields(usages);
     const exceeded = usages.filter((u) => u.exceeded);
     if (exceeded.length === 0) return fields;
     const wait = Math.max(...exceeded.map((u) => u.resetSeconds));
-    const names = exceeded.map((u) => `${u.policy.name} (${u.policy.quota} per ${windowSeconds} s)`).join(' and ');
+    const names = exceeded.map((u) => `${u.policy.name} (${u.policy.quota} per ${u.policy.windowMs / 1000} s)`).join(' and ');
     throw new HttpError('rate-limited', `Over the quota ${names}; retry in ${wait} s.`, {
       headers: { [fields[0]!]: fields[1]!, [fields[2]!]: fields[3]!, 'Retry-After': String(wait) },
     });
   }
 
+  const reads = createReadQuota({
+    perCredential: readsPerCredential,
+    perAddress: readsPerAddress,
+    count,
+    giveBack: (policy, partition) => giveBack(policy, partition, clock(), sync),
+    addressPartition,
+  });
+
   return {
+    readStage: reads.stage,
     stage: {
       name: 'write limits',
       run(req, res) {
@@ -126,7 +144,8 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
       return redirectsPerAddress ? count([[redirectsPerAddress, addressPartition(clientAddress(req))]]) : [];
     },
     countSessionWrite(req, res, principal) {
-      if (!WRITES.has(req.method ?? '') || !writesPerKey) return;
+      if (!WRITES.has(req.method ?? '')) return reads.countSessionRead(req, res, principal);
+      if (!writesPerKey) return;
       return andThen(count([[writesPerKey, principal.keyId]]), (fields) => {
         for (let i = 0; i < fields.length; i += 2) {
           const set = res.getHeader(fields[i]!);
@@ -137,9 +156,9 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
   };
 }
 
-function usageFields(usages: Usage[], windowSeconds: number): string[] {
+function usageFields(usages: Usage[]): string[] {
   return [
-    'RateLimit-Policy', usages.map((u) => `${u.policy.name};q=${u.policy.quota};w=${windowSeconds}`).join(', '),
-    'RateLimit', usages.map((u) => `${u.policy.name};r=${u.remaining};t=${u.resetSeconds}`).join(', '),
+    'RateLimit-Policy', usages.map((u) => `${u.policy.item};q=${u.policy.quota};w=${u.policy.windowMs / 1000}`).join(', '),
+    'RateLimit', usages.map((u) => `${u.policy.item};r=${u.remaining};t=${u.resetSeconds}`).join(', '),
   ];
 }

@@ -27,12 +27,12 @@ export function apiVary(vary: string): Stage {
 /**
  * THE order every request is answered in, on either path: Vary on /api; the request-target limit;
  * the service's own routes (health, metrics, the contract, the docs page); then, on /api,
- * authentication; the write limits; the API routes; the short-link redirect. Security headers and
+ * authentication; the write limits; the read quota; the API routes; the short-link redirect. Security headers and
  * CORS come before all of it, in the listener (src/app.ts), so a preflight carries them too.
  * Express runs these steps in this order (createApp), and the dispatcher runs the same stages in
  * the same order before its hot routes (src/http/pipeline/dispatcher.ts).
  */
-export function pipelineOf(parts: { service: Router[]; vary: string; authentication: Stage; writeLimits: Stage; api: Router; redirect: Router }): Step[] {
+export function pipelineOf(parts: { service: Router[]; vary: string; authentication: Stage; writeLimits: Stage; readQuota: Stage; api: Router; redirect: Router }): Step[] {
   return [
     // Vary first: an /api answer refused for its size (414) varies like every other (Origin included).
     { stage: apiVary(parts.vary) },
@@ -40,6 +40,7 @@ export function pipelineOf(parts: { service: Router[]; vary: string; authenticat
     ...parts.service.map((routes) => ({ routes, name: 'service' })),
     { stage: parts.authentication },
     { stage: parts.writeLimits },
+    { stage: parts.readQuota },
     { routes: parts.api, name: 'api' },
     { routes: parts.redirect, name: 'redirect' },
   ];

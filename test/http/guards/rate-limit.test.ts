@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import type { Response } from 'supertest';
 import { FULL } from '../../../representations/media-types';
-import { ConfigError, DEFAULT_RATE_LIMITS, loadConfig } from '../../../src/config';
+import { ConfigError, DEFAULT_RATE_LIMITS, DEFAULT_READ_QUOTA, loadConfig } from '../../../src/config';
 import * as clientAddresses from '../../../src/http/guards/client-address';
 import { addressPartition } from '../../../src/http/guards/rate-limit';
 import type { RateLimitOptions } from '../../../src/http/guards/rate-limit';
@@ -248,14 +248,14 @@ describe('rate limiting of redirects per client address', () => {
 
 describe('rate-limit configuration', () => {
   it('defaults to generous limits per minute', () => {
-    expect(loadConfig({}).rateLimits).toEqual(DEFAULT_RATE_LIMITS);
+    expect(loadConfig({}).rateLimits).toEqual({ ...DEFAULT_RATE_LIMITS, ...DEFAULT_READ_QUOTA });
     expect(DEFAULT_RATE_LIMITS).toEqual({ windowSeconds: 60, writesPerKey: 600, writesPerAddress: 1200, redirectsPerAddress: 6000 });
   });
 
   it('reads each limit from its environment variable', () => {
     expect(loadConfig({
       RATE_LIMIT_WINDOW_SECONDS: '10', RATE_LIMIT_WRITES_PER_KEY: '5', RATE_LIMIT_WRITES_PER_ADDRESS: '0', RATE_LIMIT_REDIRECTS_PER_ADDRESS: '7',
-    }).rateLimits).toEqual({ windowSeconds: 10, writesPerKey: 5, writesPerAddress: 0, redirectsPerAddress: 7 });
+    }).rateLimits).toEqual({ windowSeconds: 10, writesPerKey: 5, writesPerAddress: 0, redirectsPerAddress: 7, ...DEFAULT_READ_QUOTA });
   });
 
   it.each([
@@ -264,6 +264,8 @@ describe('rate-limit configuration', () => {
     ['RATE_LIMIT_WRITES_PER_KEY', '-1'],
     ['RATE_LIMIT_WRITES_PER_ADDRESS', 'lots'],
     ['RATE_LIMIT_REDIRECTS_PER_ADDRESS', '1e10'],
+    ['RATE_LIMIT_READ_WINDOW_SECONDS', '0'],
+    ['RATE_LIMIT_READS_PER_CREDENTIAL', '-1'],
   ])('stops on %s=%s with a message naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(name);

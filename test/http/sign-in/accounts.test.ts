@@ -95,7 +95,7 @@ describe('POST /api/accounts', () => {
 
   it('answers 406 before creating anything when Accept allows no representation of me', async () => {
     const input = account();
-    const res = await createAccount(input, { Accept: 'text/html' });
+    const res = await createAccount(input, { Accept: 'text/plain' });
     expectProblem(t.registry, res, 406, 'not-acceptable');
     expect((await createAccount(input)).status).toBe(201);
   });
