@@ -211,6 +211,17 @@ async function pastTheRateLimit(method: string, url: string): Promise<Response> 
   }
 }
 
+/** The second read of `url` by the demo user's key where the read quota is one a window. */
+async function pastTheReadQuota(url: string): Promise<Response> {
+  const limited = await createTestApp({ rateLimits: { readsPerCredential: 1 } });
+  try {
+    await send(request(limited.app).get(url).set('Authorization', user));
+    return await send(request(limited.app).get(url).set('Authorization', user));
+  } finally {
+    await limited.close();
+  }
+}
+
 /** A concrete URL for each documented path: for its OPTIONS and the methods it does not support. */
 export const SAMPLE_URLS: Record<string, string> = {
   '/{code}': '/facet',
@@ -677,6 +688,9 @@ export const PROBES: Probe[] = [
   })),
   ...WRITES_AND_REDIRECTS.map(([method, path, url]): Probe => ({
     op: `${method} ${path}`, status: 429, when: 'past the rate limit of its client address', run: () => pastTheRateLimit(method, url),
+  })),
+  ...OPERATIONS.filter(([method, path]) => method === 'GET' && [...NEGOTIATED_GETS, '/api/links'].includes(path)).map(([method, path, url]): Probe => ({
+    op: `${method} ${path}`, status: 429, when: 'past the read quota of its credential', run: () => pastTheReadQuota(url),
   })),
   ...OPERATIONS.filter(([method, path]) => method === 'GET' && NEGOTIATED_GETS.includes(path)).map(([method, path, url]): Probe => ({
     op: `${method} ${path}`, status: 400, when: `for an Accept of more than ${MAX_ACCEPT_RANGES} ranges`,
