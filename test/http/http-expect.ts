@@ -1,11 +1,11 @@
 import type { Response } from 'supertest';
-import { FULL, PARTNER_V3, PARTNER_V4, SUMMARY } from '../../representations/media-types';
 import type { VendorType } from '../../representations/media-types';
+import { DEFINITIONS } from '../../representations/registry';
 
 /** Header assertions shared by the HTTP suites; bodies are validated with test/helpers/schema.ts. */
 
 /** Every vendor type a link or a page of links is offered in. */
-export const VENDOR_TYPES: readonly VendorType[] = [FULL, SUMMARY, PARTNER_V3, PARTNER_V4];
+export const VENDOR_TYPES: readonly VendorType[] = DEFINITIONS.link.map((d) => d.type);
 
 /** The `Authorization` header value for a key. */
 export const bearer = (key: string): string => `Bearer ${key}`;

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { FULL, PARTNER_V3, PARTNER_V4, SUMMARY } from '../../representations/media-types';
+import { FROZEN, MEDIA_TYPES as VENDOR_MEDIA_TYPES, SUMMARY } from '../../representations/media-types';
 import { isReservedCode } from '../../src/domain/codes';
 import { KEYS } from '../helpers/test-app';
 
@@ -22,7 +22,7 @@ export const headerText = (maxLength: number) => fc.string({ unit: headerChar, m
 const anyCase = (values: readonly string[]) => fc.mixedCase(fc.constantFrom(...values));
 
 const MEDIA_TYPES = [
-  '*/*', 'application/*', 'application/json', 'application/*+json', FULL, SUMMARY, PARTNER_V3, PARTNER_V4,
+  '*/*', 'application/*', 'application/json', 'application/*+json', ...Object.values(VENDOR_MEDIA_TYPES),
   'application/problem+json', 'text/html', 'text/*', '*/json', 'application', '', 'application/vnd.example.partner.v2+json',
   'application/vnd.example.full+json+xml', 'image/png', 'application/merge-patch+json',
 ] as const;
@@ -75,7 +75,7 @@ export const authorization = fc.oneof(
 /** Content-Type: every accepted body type, charsets, near misses and noise. */
 export const contentType = fc.oneof(
   { weight: 1, arbitrary: fc.constant(undefined) },
-  { weight: 6, arbitrary: anyCase(['application/json', 'application/json; charset=utf-8', 'application/merge-patch+json', PARTNER_V3, PARTNER_V4]) },
+  { weight: 6, arbitrary: anyCase(['application/json', 'application/json; charset=utf-8', 'application/merge-patch+json', ...FROZEN]) },
   { weight: 2, arbitrary: fc.constantFrom('application/json; charset=latin1', 'text/plain', 'application/json;;', 'application/json; charset', '', 'application/x-www-form-urlencoded', 'application/json, text/plain', '*/*') },
   { weight: 1, arbitrary: headerText(30) },
 );
@@ -159,7 +159,7 @@ export const anySegment = fc.oneof(
 );
 
 /** Well-formed requests, so the properties also cover successes: Accept a client would send. */
-export const goodAccept = fc.constantFrom(undefined, FULL, SUMMARY, PARTNER_V3, PARTNER_V4, '*/*', 'application/json', `${SUMMARY}, */*;q=0.1`);
+export const goodAccept = fc.constantFrom(undefined, ...Object.values(VENDOR_MEDIA_TYPES), '*/*', 'application/json', `${SUMMARY}, */*;q=0.1`);
 
 /** A fixture key. */
 export const goodAuthorization = fc.constantFrom(`Bearer ${KEYS.user}`, `Bearer ${KEYS.user}`, `Bearer ${KEYS.partner}`, `Bearer ${KEYS.other}`);

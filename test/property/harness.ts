@@ -12,6 +12,8 @@ import type { TestApp } from '../helpers/test-app';
 import { expectValidBody } from '../helpers/schema';
 import { expectNegotiatedVary } from '../http/http-expect';
 import { CURRENT_ETAG } from './arbitraries';
+import { problemAsPage } from '../../src/http/answer/html/problem';
+import { HTML_TYPE } from '../../src/http/answer/html/view';
 
 /** Seed of every property run: fixed, so a CI failure replays exactly; FACET_PROPERTY_SEED tries others. */
 export const SEED = Number(process.env.FACET_PROPERTY_SEED ?? 20261120);
@@ -96,7 +98,7 @@ const leaks = (app: PropertyApp, text: string) => STACK_FRAME.test(text) || text
 
 /**
  * Asserts what every response owes whatever the input: no 5xx, nosniff and no X-Powered-By,
- * problem+json (valid against the problem schema) for every 4xx, a body valid against its
+ * problem+json (valid against the problem schema; a page showing it for a browser) for every 4xx, a body valid against its
  * representation's schema otherwise, Vary on every negotiated 200/201/304/406, no internals.
  */
 export function checkResponse(app: PropertyApp, c: Case, res: Response): void {
@@ -108,7 +110,9 @@ export function checkResponse(app: PropertyApp, c: Case, res: Response): void {
   if (leaks(app, exposed)) throw new Error(`${where} exposed internals: ${exposed}`);
   const traits = routeTraits(c.method, c.path);
   if (res.status >= 400) {
-    expect({ where, status: res.status, type: res.headers['content-type'] }).toEqual({ where, status: res.status, type: PROBLEM });
+    // A browser's Accept (text/html over every JSON range) gets the problem as a page, its JSON shown (rule 7).
+    const type = problemAsPage(c.headers.accept) ? HTML_TYPE : PROBLEM;
+    expect({ where, status: res.status, type: res.headers['content-type'] }).toEqual({ where, status: res.status, type });
     const body = expectValidBody(app.t.registry, res);
     if (c.method !== 'HEAD') expect(body.status).toBe(res.status);
   } else {
