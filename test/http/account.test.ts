@@ -47,7 +47,7 @@ describe('GET /api/teams/:id', () => {
 
   it('answers 406 for partner.v3, which teams do not offer, and for a partner key asking generically', async () => {
     const named = expectProblem(t.registry, await get('/api/teams/team_demo', PARTNER_V3), 406, 'not-acceptable');
-    expect(named.acceptable).toEqual([FULL, SUMMARY]);
+    expect(named.acceptable).toEqual([FULL, SUMMARY, 'text/html']);
     expectProblem(t.registry, await get('/api/teams/team_demo', null, KEYS.partner), 406, 'not-acceptable');
   });
 
