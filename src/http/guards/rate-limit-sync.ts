@@ -27,7 +27,7 @@ export interface WindowSync {
   countNow(items: { policy: string; partition: string; window: Window }[]): Promise<number[]>;
 }
 
-/** How often counts are exchanged: the overshoot across N instances is about N × rate × this. */
+/** How often counts are exchanged; what one instance may leave unreported meanwhile is bounded (rate-limit-windows.ts: quota / 40). */
 export const RATE_LIMIT_SYNC_MS = 100;
 const PRUNE_EVERY_MS = 60_000;
 const REPORT_FAILURES_EVERY_MS = 60_000;

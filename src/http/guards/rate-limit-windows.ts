@@ -13,6 +13,11 @@ export interface Policy {
   /** The policy as a member of the RateLimit fields' lists: its name, or the name as an sf-string. */
   item: string;
   quota: number;
+  /**
+   * Requests this instance may have decided on its own and not yet reported (1/40 of the quota):
+   * what the others cannot see when they decide. Past it, a request is counted in the store.
+   */
+  maxUnreported: number;
   windowMs: number;
   windows: LRUCache<string, Window>;
 }
@@ -30,8 +35,15 @@ export interface Usage {
  * when `quota` is 0 (off). `item` is how the RateLimit fields name it (the name by default).
  */
 export function createPolicy(name: string, quota: number, windowSeconds: number, maxPartitions: number, item = name): Policy | null {
-  return quota > 0 ? { name, item, quota, windowMs: windowSeconds * 1000, windows: new LRUCache<string, Window>({ max: maxPartitions }) } : null;
+  return quota > 0 ? { name, item, quota, maxUnreported: Math.floor(quota / UNREPORTED_SHARE), windowMs: windowSeconds * 1000, windows: new LRUCache<string, Window>({ max: maxPartitions }) } : null;
 }
+
+/**
+ * An instance's unreported requests are at most quota/40, and one report may be in flight beside
+ * them: each other instance hides at most quota/20 from a decision, so two instances overshoot a
+ * quota by at most 5 % of it (none below a quota of 40, where every request is counted in the store).
+ */
+const UNREPORTED_SHARE = 40;
 
 /** Requests counted in the window by every instance, as far as this one knows. */
 const usedOf = (window: Window) => window.used + window.others;
@@ -84,10 +96,13 @@ export function giveBack(policy: Policy, partition: string, now: number, sync: W
 
 /**
  * Whether a shared count must be decided with the store rather than on what this instance knows:
- * the first request of a window here (the others' counts are unknown), or one in the last half of
- * the quota (where a stale count would let a burst through). Far from the quota, and once over
- * it, the local count decides at once.
+ * the first request of a window here (the others' counts are unknown), one in the last half of
+ * the quota (where a stale count would let a burst through), or one past this instance's share of
+ * unreported requests (which the others' exact decisions cannot see). Far from the quota, and once
+ * over it, the local count decides at once.
  */
 export function needsExchange(policy: Policy, window: Window): boolean {
-  return !window.learned || (usedOf(window) >= policy.quota / 2 && usedOf(window) <= policy.quota);
+  if (!window.learned) return true;
+  const used = usedOf(window);
+  return used <= policy.quota && (used >= policy.quota / 2 || window.used - window.pushed >= policy.maxUnreported);
 }
