@@ -1,13 +1,7 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { FacetApp } from '../../src/app';
-import { buildRegistry } from '../../representations/registry';
-import { createApp } from '../../src/app';
-import { createClickRecorder } from '../../src/domain/clicks';
+import { createFixedApp } from '../helpers/golden';
+import type { FixtureApp } from '../helpers/golden';
 import { hashKey } from '../../src/domain/keys';
 import type { Store } from '../../src/domain/repository';
-import { createSqliteStore } from '../../src/store/create-store';
 
 /** The fixed clock and key of the partner fixture: goldens never depend on the demo seed. */
 export const FIXTURE_NOW = new Date('2026-11-20T12:00:00.000Z');
@@ -34,21 +28,6 @@ async function seedFixture(store: Store): Promise<void> {
 }
 
 /** A real app over a fresh SQLite file holding only the partner fixture, on the fixed clock. */
-export async function createFixtureApp(): Promise<{ app: FacetApp; close(): Promise<void> }> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'facet-golden-'));
-  const store = createSqliteStore(dataDir);
-  await seedFixture(store);
-  const clicks = createClickRecorder(store.clicks, { flushMs: 60_000, onError: () => undefined });
-  const app = createApp({
-    config: { publicBaseUrl: 'http://localhost:3000', representationCacheBytes: 0, publicMaxAgeSeconds: 60, countryHeader: 'cf-ipcountry', dashboardBudgetMs: 1000 },
-    store, registry: buildRegistry(), clicks, now: () => FIXTURE_NOW, log: () => undefined,
-  });
-  return {
-    app,
-    async close() {
-      await clicks.close();
-      await store.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+export function createFixtureApp(): Promise<FixtureApp> {
+  return createFixedApp(seedFixture, FIXTURE_NOW);
 }
