@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 /** Request headers a browser app may send to the API (Fetch: Access-Control-Allow-Headers). */
 export const CORS_ALLOWED_HEADERS = 'Authorization, Content-Type, If-Match, If-None-Match, Accept, X-Client-Platform, X-CSRF-Token';
 /** Response headers a browser app may read besides the CORS-safelisted ones. */
-export const CORS_EXPOSED_HEADERS = 'ETag, Link, Location, RateLimit, RateLimit-Policy, Retry-After';
+export const CORS_EXPOSED_HEADERS = 'Deprecation, ETag, Link, Location, RateLimit, RateLimit-Policy, Retry-After, Sunset';
 /** Methods of the API; a preflight names them all (the actual request still answers 405 where one does not apply). */
 export const CORS_METHODS = 'GET, HEAD, POST, PATCH, DELETE';
 /** Seconds a browser keeps a preflight's answer (Chromium caps it at 7200). */

@@ -65,7 +65,7 @@ describe('createCors', () => {
       expect(res.text).toBe('next');
       expect(res.headers['access-control-allow-origin']).toBe('http://localhost:5173');
       expect(res.headers['access-control-expose-headers']).toBe(CORS_EXPOSED_HEADERS);
-      for (const name of ['ETag', 'Link', 'Location', 'RateLimit', 'RateLimit-Policy', 'Retry-After']) {
+      for (const name of ['Deprecation', 'ETag', 'Link', 'Location', 'RateLimit', 'RateLimit-Policy', 'Retry-After', 'Sunset']) {
         expect(CORS_EXPOSED_HEADERS.split(', ')).toContain(name);
       }
     });
