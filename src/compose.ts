@@ -46,6 +46,7 @@ import type { LinkCards } from './http/answer/link-card';
 import { createRateLimiter } from './http/guards/rate-limit';
 import type { RateLimiter, RateLimitOptions } from './http/guards/rate-limit';
 import { createRequestObserver } from './http/pipeline/request-log';
+import { countKeyAnswers } from './http/sign-in/authenticate';
 import type { RequestObserver } from './http/pipeline/request-log';
 import { cardRoute } from './http/routes/card';
 import { createDashboardAnswers, dashboardRoute } from './http/routes/dashboard';
@@ -176,7 +177,7 @@ export function composeParts(deps: AppDeps): Parts {
     openapi: Buffer.from(markDeprecations(fs.readFileSync(path.join(projectRoot(), 'openapi.yaml'), 'utf8'), lifecycle.entries)),
     services,
     ctx,
-    observer: createRequestObserver(logger, metrics),
+    observer: createRequestObserver(logger, metrics, deps.keyUsage && countKeyAnswers(deps.keyUsage)),
     auth,
     limiter,
     cards,

@@ -37,8 +37,11 @@ export interface RequestObserver {
   answeredFirst(req: IncomingMessage, res: ServerResponse, route: string, started: number): void;
 }
 
-/** One log line and one set of metrics per answered request: method, route, status, representation, bytes, duration. */
-export function createRequestObserver(logger: Logger, metrics: Metrics): RequestObserver {
+/**
+ * One log line and one set of metrics per answered request: method, route, status, representation,
+ * bytes, duration; `onRecorded` is told of each answer too (the keys' usage counts).
+ */
+export function createRequestObserver(logger: Logger, metrics: Metrics, onRecorded?: (res: ServerResponse) => void): RequestObserver {
   // Both paths record through here, reading what was written: status, Content-Type, Content-Length.
   function record(req: IncomingMessage, res: ServerResponse, route: string, started: number): void {
     const ms = performance.now() - started;
@@ -47,6 +50,7 @@ export function createRequestObserver(logger: Logger, metrics: Metrics): Request
     const bytes = Number(res.getHeader('content-length') ?? 0);
     const method = req.method!;
     metrics.observeRequest({ method, route, status, representation }, bytes, ms / 1000);
+    onRecorded?.(res);
     if (status === 406) {
       const parsed = parseAccept(req.headers.accept);
       const first = (isOverLimit(parsed) ? undefined : parsed[0]?.type) ?? '*/*';

@@ -86,13 +86,6 @@ export function createAuthenticator(deps: {
     return { userId: found.userId, keyId: found.keyId, kind: found.kind, via: 'key', scopes: found.scopes, pin: found.pin };
   }
 
-  // At the response's end, the representation negotiation chose (if it chose one) is counted for
-  // the key: in memory, flushed with the key's last use. One shared listener; `this` is the response.
-  function countAnswer(this: ServerResponse): void {
-    const { principal, type } = stateOf(this);
-    if (principal?.via === 'key' && type !== null) keyUsage?.answered(principal.keyId, SHORT_NAME[type]);
-  }
-
   async function lookUpKey(hash: string): Promise<Principal> {
     const epoch = forgotten;
     const found = await keys.findByHash(hash);
@@ -161,10 +154,7 @@ export function createAuthenticator(deps: {
       name: 'authentication',
       applies: isApi,
       run(req, res) {
-        return andThen(authenticate(req.headers.authorization), (principal) => {
-          stateOf(res).principal = principal;
-          if (keyUsage && principal?.via === 'key') res.on('finish', countAnswer);
-        });
+        return andThen(authenticate(req.headers.authorization), (principal) => { stateOf(res).principal = principal; });
       },
     },
     sessionStage: {
@@ -178,5 +168,17 @@ export function createAuthenticator(deps: {
         });
       },
     },
+  };
+}
+
+/**
+ * Counts the representation a key was answered in (if negotiation chose one), in memory, flushed
+ * with the key's last use: called by the request observer for every recorded answer, so no
+ * response carries a listener of its own for it.
+ */
+export function countKeyAnswers(keyUsage: KeyUsage): (res: ServerResponse) => void {
+  return function countKeyAnswer(res) {
+    const { principal, type } = stateOf(res);
+    if (principal?.via === 'key' && type !== null) keyUsage.answered(principal.keyId, SHORT_NAME[type]);
   };
 }
