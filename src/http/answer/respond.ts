@@ -119,8 +119,9 @@ export function withNotices(headers: string[], notices: readonly string[], retir
       continue;
     }
     linked = true;
-    const kept = headers[i + 1]!.split(/,\s*(?=<)/).filter((v) => v !== '' && !retired.some((t) => v.endsWith(`type="${t}"`)));
-    const value = [...kept, ...links].join(', ');
+    // Only after a sunset is the prepared value taken apart; before it, the notices are appended.
+    const kept = retired.length === 0 ? [headers[i + 1]!] : headers[i + 1]!.split(/,\s*(?=<)/).filter((v) => !retired.some((t) => v.endsWith(`type="${t}"`)));
+    const value = [...kept, ...links].filter((v) => v !== '').join(', ');
     if (value !== '') out.push('Link', value);
   }
   if (!linked && links.length > 0) out.push('Link', links.join(', '));
