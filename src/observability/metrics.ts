@@ -1,4 +1,6 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { PlainCounter, PlainHistogram } from './plain-metrics';
+import type { CounterCell, HistogramCell } from './plain-metrics';
 
 /** Labels of one answered request. */
 export interface RequestLabels {
@@ -41,43 +43,50 @@ export function createMetrics(options: { scrape?: MetricsScrape } = {}): Metrics
   const registry = options.scrape ? new ScrapedRegistry(options.scrape) : new Registry();
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
-  const requests = new Counter({ name: 'facet_http_requests_total', help: 'Requests answered, by route, status and representation.', labelNames: ['method', 'route', 'status', 'representation'], registers });
-  const bytes = new Counter({ name: 'facet_http_response_bytes_total', help: 'Response body bytes, by route and representation: how mobile over-fetch shows.', labelNames: ['route', 'representation'], registers });
-  const duration = new Histogram({ name: 'facet_http_request_duration_seconds', help: 'Time to answer, by route and representation.', labelNames: ['route', 'representation'], buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers });
+  const requests = new PlainCounter('facet_http_requests_total', 'Requests answered, by route, status and representation.', ['method', 'route', 'status', 'representation'], registry);
+  const bytes = new PlainCounter('facet_http_response_bytes_total', 'Response body bytes, by route and representation: how mobile over-fetch shows.', ['route', 'representation'], registry);
+  const duration = new PlainHistogram('facet_http_request_duration_seconds', 'Time to answer, by route and representation.', ['route', 'representation'], [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registry);
   const notAcceptable = new Counter({ name: 'facet_negotiation_not_acceptable_total', help: '406 answers, by the media type the client asked for first.', labelNames: ['requested'], registers });
-  const cache = new Counter({ name: 'facet_representation_cache_lookups_total', help: 'Lookups in the serialised-representation cache.', labelNames: ['result'], registers });
-  const fastPath = new Counter({ name: 'facet_http_fast_path_total', help: 'Requests answered from memory by the fast path, without Express (a share of facet_http_requests_total).', registers });
+  const cache = new PlainCounter('facet_representation_cache_lookups_total', 'Lookups in the serialised-representation cache.', ['result'], registry);
+  const fastPath = new PlainCounter('facet_http_fast_path_total', 'Requests answered from memory by the fast path, without Express (a share of facet_http_requests_total).', [], registry).cell();
   const batchSize = new Histogram({ name: 'facet_click_batch_size', help: 'Clicks written per batch.', buckets: [1, 5, 10, 25, 50, 100, 200], registers });
   const batchLag = new Histogram({ name: 'facet_click_batch_lag_seconds', help: 'Age of the oldest click of a batch when it was written.', buckets: [0.01, 0.1, 0.5, 1, 2, 5, 10, 30], registers });
 
-  // Label sets are bounded (route templates, statuses, representations), so each one's children
-  // are looked up once and kept: prom-client would otherwise hash the label object on every call.
-  const bound = new Map<string, { requests: Counter.Internal; bytes: Counter.Internal; duration: Histogram.Internal<string> }>();
-  const childrenOf = (labels: RequestLabels) => {
-    const key = `${labels.method} ${labels.route} ${labels.status} ${labels.representation}`;
-    let children = bound.get(key);
-    if (children === undefined) {
-      children = {
-        requests: requests.labels(labels.method, labels.route, String(labels.status), labels.representation),
-        bytes: bytes.labels(labels.route, labels.representation),
-        duration: duration.labels(labels.route, labels.representation),
-      };
-      bound.set(key, children);
-    }
-    return children;
+  // Label sets are bounded (route templates, statuses, representations), so each one's cells are
+  // found once and kept in maps keyed by each label in turn: no key string is built per request.
+  interface Cells { requests: CounterCell; bytes: CounterCell; duration: HistogramCell }
+  const bound = new Map<string, Map<string, Map<number, Map<string, Cells>>>>();
+  const inner = <K, V>(map: Map<K, V>, key: K, make: () => V): V => {
+    let value = map.get(key);
+    if (value === undefined) map.set(key, (value = make()));
+    return value;
   };
+  const cellsOf = ({ method, route, status, representation }: RequestLabels): Cells => {
+    const byStatus = inner(inner(bound, route, () => new Map()), method, () => new Map());
+    return inner(inner(byStatus, status, () => new Map<string, Cells>()), representation, () => ({
+      requests: requests.cell(method, route, String(status), representation),
+      bytes: bytes.cell(route, representation),
+      duration: duration.cell(route, representation),
+    }));
+  };
+  const hit = cache.cell('hit');
+  const miss = cache.cell('miss');
 
   return {
     registry,
     observeRequest(labels, size, seconds) {
-      const children = childrenOf(labels);
-      children.requests.inc();
-      children.bytes.inc(size);
-      children.duration.observe(seconds);
+      const cells = cellsOf(labels);
+      cells.requests.value += 1;
+      cells.bytes.value += size;
+      cells.duration.observe(seconds);
     },
     observeNotAcceptable: (requested) => notAcceptable.inc({ requested }),
-    observeFastPath: () => fastPath.inc(),
-    observeCacheLookup: (hit) => cache.inc({ result: hit ? 'hit' : 'miss' }),
+    observeFastPath: () => {
+      fastPath.value += 1;
+    },
+    observeCacheLookup: (found) => {
+      (found ? hit : miss).value += 1;
+    },
     observeClickBatch(size, lagSeconds) {
       batchSize.observe(size);
       batchLag.observe(lagSeconds);
