@@ -16,7 +16,9 @@ const observation = fc.record({
   bytes: fc.nat(100_000),
 });
 
-function both(observations: fc.RecordValue<{ route: string; representation: string; seconds: number; bytes: number }>[]) {
+interface Observation { route: string; representation: string; seconds: number; bytes: number }
+
+function both(observations: Observation[]) {
   const theirs = new Registry();
   const ours = new Registry();
   const theirCounter = new Counter({ name: 'bytes_total', help: 'b', labelNames: ['route', 'representation'], registers: [theirs] });

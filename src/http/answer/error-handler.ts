@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sentHeader } from '../guards/common-headers';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { PROBLEM } from '../../../representations/media-types';
 import { DomainError } from '../../domain/errors';
@@ -95,8 +96,7 @@ export function sendProblem(res: ServerResponse, error: HttpError, instance: str
 
 /** Adds Accept to the answer's Vary: whether a problem is a page depends on it. */
 function varyOnAccept(res: ServerResponse): void {
-  const vary = res.getHeader('Vary');
-  const current = typeof vary === 'string' ? vary : '';
+  const current = sentHeader(res, 'Vary') ?? '';
   if (!/(^|,)\s*accept\s*(,|$)/i.test(current)) res.setHeader('Vary', current === '' ? 'Accept' : `${current}, Accept`);
 }
 

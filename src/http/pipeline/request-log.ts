@@ -5,6 +5,7 @@ import type { VendorType } from '../../../representations/media-types';
 import type { Logger } from '../../observability/logger';
 import type { Metrics } from '../../observability/metrics';
 import { isOverLimit, parseAccept } from '../answer/negotiation/accept-ranges';
+import { sentHeader } from '../guards/common-headers';
 
 /** Types a 406 is counted under; anything else is `other`, so the label set stays bounded. */
 const KNOWN_REQUESTED = new Set([...Object.keys(SHORT_NAME), '*/*', 'application/json', 'application/xml', 'text/html', 'text/plain', 'application/vnd.example.partner.v2+json']);
@@ -19,7 +20,7 @@ function routeOf(req: Request, res: Response): string {
 }
 
 function representationOf(res: ServerResponse): string {
-  const type = res.getHeader('content-type');
+  const type = sentHeader(res, 'content-type');
   if (type === PROBLEM) return 'problem';
   return typeof type === 'string' && type in SHORT_NAME ? SHORT_NAME[type as VendorType] : '-';
 }
@@ -47,7 +48,7 @@ export function createRequestObserver(logger: Logger, metrics: Metrics, onRecord
     const ms = performance.now() - started;
     const status = res.statusCode;
     const representation = representationOf(res);
-    const bytes = Number(res.getHeader('content-length') ?? 0);
+    const bytes = Number(sentHeader(res, 'content-length') ?? 0);
     const method = req.method!;
     metrics.observeRequest({ method, route, status, representation }, bytes, ms / 1000);
     onRecorded?.(res);

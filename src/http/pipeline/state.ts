@@ -20,6 +20,10 @@ interface RequestState {
   notices: readonly string[];
   /** The route's representations retired by now (SUNSET): no answer lists them as alternates. */
   retired: readonly string[];
+  /** Header name/value pairs every answer to this request carries unless it names its own (src/http/guards/common-headers.ts). */
+  headers: readonly string[];
+  /** The fields the head was written with, when given as one list (getHeader cannot read them). */
+  sent: readonly string[];
 }
 
 const STATE = Symbol('facet.request-state');
@@ -28,7 +32,7 @@ const NO_NOTICES: readonly string[] = Object.freeze([]);
 /** The request's state, created on first use. */
 export function stateOf(res: ServerResponse): RequestState {
   const holder = res as ServerResponse & { [STATE]?: RequestState };
-  holder[STATE] ??= { principal: null, type: null, fields: null, session: null, view: null, notices: NO_NOTICES, retired: NO_NOTICES };
+  holder[STATE] ??= { principal: null, type: null, fields: null, session: null, view: null, notices: NO_NOTICES, retired: NO_NOTICES, headers: NO_NOTICES, sent: NO_NOTICES };
   return holder[STATE];
 }
 

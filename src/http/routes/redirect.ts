@@ -8,6 +8,7 @@ import type { Link } from '../../domain/types';
 import { andThen } from '../pipeline/maybe';
 import type { RouteRecord } from '../pipeline/route';
 import { HttpError } from '../answer/problems';
+import { answerHeader } from '../guards/common-headers';
 import type { RateLimiter } from '../guards/rate-limit';
 
 /** What following a link needs. */
@@ -69,7 +70,7 @@ export function redirectRoute(deps: { links: LinkService; follow: Follow; limite
       const code = params.code!;
       if (!CODE_PATTERN.test(code) || isReservedCode(code)) throw new HttpError('not-found', `No link with code ${code.slice(0, 80)}.`);
       return andThen(limiter.countVisit(req), (fields) => {
-        for (let i = 0; i < fields.length; i += 2) res.setHeader(fields[i]!, fields[i + 1]!);
+        for (let i = 0; i < fields.length; i += 2) answerHeader(res, fields[i]!, fields[i + 1]!);
         const hit = links.peek?.(code);
         if (hit !== undefined) return follow(req, res, followableLink(hit, code, deps.now()));
         return links.resolve(code).then((link) => follow(req, res, link));

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { answerHeader } from '../guards/common-headers';
 import { LRUCache } from 'lru-cache';
 import { SHORT_NAME } from '../../../representations/media-types';
 import type { KeyUsage } from '../../domain/key-usage';
@@ -160,7 +161,7 @@ export function createAuthenticator(deps: {
     sessionStage: {
       run(req, res, bearer) {
         // Whatever this route answers now depends on the cookie too, a 401 or 403 included.
-        res.setHeader('Vary', deps.vary);
+        answerHeader(res, 'Vary', deps.vary);
         return andThen(withSession(req, res, bearer), (principal) => {
           // A bearer caller's writes were counted per credential before; a session's are counted now.
           if (principal === null || principal === bearer) return principal;

@@ -4,6 +4,7 @@ import type { VendorType } from '../../../../representations/media-types';
 import type { Lifecycle } from './lifecycle';
 import type { Principal } from '../../../domain/types';
 import { HttpError } from '../problems';
+import { answerHeader } from '../../guards/common-headers';
 import { defaultRepresentation } from './default-representation';
 import { negotiate } from './negotiate';
 import type { Negotiated } from './negotiate';
@@ -17,7 +18,7 @@ export const VARY = 'Accept, X-Client-Platform, Authorization';
  * which adds Accept-Encoding.
  */
 export function varyOnNegotiation(res: ServerResponse, vary = VARY): void {
-  res.setHeader('Vary', vary);
+  answerHeader(res, 'Vary', vary);
 }
 
 const MEMO_ENTRIES = 256;
