@@ -3,7 +3,7 @@ import express from 'express';
 import type { Express } from 'express';
 import { composeParts } from './compose';
 import type { AppDeps } from './compose';
-import { commonHeaders } from './http/guards/common-headers';
+import { installCommonHeaders } from './http/guards/common-headers';
 import { createErrorHandler, notFoundHandler } from './http/answer/error-handler';
 import { createFastPath } from './http/pipeline/dispatcher';
 import { HttpError } from './http/answer/problems';
@@ -57,6 +57,7 @@ export function createApp(deps: AppDeps): FacetApp {
   });
 
   const app = express();
+  installCommonHeaders(app.response);
   app.disable('x-powered-by');
   app.set('etag', false); // ETags come from (version, representation), never from Express hashing bodies
   app.set('query parser', 'simple');
@@ -66,13 +67,15 @@ export function createApp(deps: AppDeps): FacetApp {
   app.use(createErrorHandler(parts.answerFailure));
 
   const fastPath = deps.fastPath === false ? () => false : createFastPath({ ...parts.routes, stages: stagesOf(steps), observer: parts.observer, answerFailure: parts.answerFailure });
-  return Object.assign(function facet(req: IncomingMessage, res: ServerResponse) {
+  const facet = function facet(req: IncomingMessage, res: ServerResponse) {
     // Nothing a request does escapes the listener: a synchronous throw is answered like a rejection.
     try {
-      // Every answer carries the security headers, a preflight's included; CORS next, whichever way
-      // the request is answered: a preflight is answered here, an allowed origin's grant is set
-      // before the answer's own headers.
-      commonHeaders(res);
+      // Every answer carries the security headers, a preflight's included, as its head is written by
+      // app.response's writeHead (installCommonHeaders); a response made by another server (a test's)
+      // is given that prototype here, as Express would give it. CORS next, whichever way the request
+      // is answered: a preflight is answered here, an allowed origin's grant is set before the
+      // answer's own headers.
+      if (Object.getPrototypeOf(res) !== app.response) Object.setPrototypeOf(res, app.response);
       // RFC 9112 §3.2: a request with more than one Host field is answered 400.
       if (hostFields(req) > 1) throw new HttpError('bad-request', 'The request has more than one Host header field.');
       const started = performance.now();
@@ -84,5 +87,11 @@ export function createApp(deps: AppDeps): FacetApp {
     } catch (err) {
       parts.answerFailure(req, res, err, (req.url ?? '/').split('?')[0]!);
     }
-  }, { request: app.request, response: app.response });
+  };
+  // Express's own prototypes, read and replaced through the listener (src/http/pipeline/server.ts
+  // gives them the classes its server makes requests and responses with).
+  return Object.defineProperties(facet, {
+    request: { get: () => app.request, set: (proto: Express['request']) => { app.request = proto; } },
+    response: { get: () => app.response, set: (proto: Express['response']) => { app.response = proto; } },
+  }) as FacetApp;
 }
