@@ -8,8 +8,11 @@ export function createSqliteClicks(db: Database.Database): ClickRepository {
   const q = {
     // json_each keeps these one prepared statement each, whatever the number of links.
     existing: db.prepare<[string], { row_id: number }>('SELECT row_id FROM links WHERE row_id IN (SELECT value FROM json_each(?))'),
-    insert: db.prepare<[number, number, string, string, string | null]>(
-      'INSERT INTO clicks (link_row_id, at, device, country, referrer) VALUES (?, ?, ?, ?, ?)'),
+    // A batch's clicks are one JSON array of [link_row_id, at, device, country, referrer] rows:
+    // one statement run per batch instead of one per click.
+    insert: db.prepare<[string]>(
+      `INSERT INTO clicks (link_row_id, at, device, country, referrer)
+       SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?)`),
     bumpLink: db.prepare<[number, number]>('UPDATE links SET click_count = click_count + ? WHERE row_id = ?'),
     bumpDaily: db.prepare<[number, string, string, string, number]>(
       `INSERT INTO click_daily (link_row_id, day, dimension, value, clicks) VALUES (?, ?, ?, ?, ?)
@@ -28,7 +31,7 @@ export function createSqliteClicks(db: Database.Database): ClickRepository {
     const ids = [...new Set(clicks.map((c) => c.linkRowId))];
     const existing = new Set(q.existing.all(JSON.stringify(ids)).map((r) => r.row_id));
     const kept = clicks.filter((c) => existing.has(c.linkRowId));
-    for (const c of kept) q.insert.run(c.linkRowId, c.at.getTime(), c.device, c.country, c.referrer);
+    q.insert.run(JSON.stringify(kept.map((c) => [c.linkRowId, c.at.getTime(), c.device, c.country, c.referrer])));
     const { perLink, daily } = rollUp(kept);
     for (const [rowId, n] of perLink) q.bumpLink.run(n, rowId);
     for (const d of daily) q.bumpDaily.run(d.linkRowId, d.day, d.dimension, d.value, d.clicks);
