@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
-import { LRUCache } from 'lru-cache';
 import type { ContentCoding } from './encoding/accept-encoding';
 
 /**
- * The one grammar of Facet's entity-tags (RFC 9110 §8.8.3), and the one kind of cache prepared
- * answers are kept in. A tag is `"<opaque>"`; its variants append to the opaque part: `-gz` / `-br`
+ * The one grammar of Facet's entity-tags (RFC 9110 §8.8.3). A tag is `"<opaque>"`; its variants append to the opaque part: `-gz` / `-br`
  * for an encoding, `~<hash>` for a field selection. A link card's opaque part is
  * `<version tag>.<state>.<representation>`.
  */
@@ -41,12 +39,4 @@ export function isEncodingOf(tag: string, identity: string): boolean {
 /** The version part of a link card's tag (`"<version>.<state>.<rep>…"`), what If-Match compares. */
 export function cardVersionOf(tag: string): string {
   return tag.slice(1).split('.')[0]!;
-}
-
-/** What a kept answer costs besides its body: its header strings, roughly. */
-export const ANSWER_OVERHEAD_BYTES = 512;
-
-/** A byte-bounded cache of prepared answers (or of records holding one): cards, sparse variants, dashboards. */
-export function createAnswerCache<V>(maxBytes: number, bodyOf: (value: V) => Buffer, options: { ttl?: number } = {}): LRUCache<string, V & object> {
-  return new LRUCache<string, V & object>({ maxSize: maxBytes, sizeCalculation: (value) => bodyOf(value).length + ANSWER_OVERHEAD_BYTES, ...options });
 }

@@ -1,5 +1,5 @@
 import { HOT_READ_TTL_MS } from '../../store/hot-read-cache';
-import { createAnswerCache } from './etag';
+import { AnswerCache } from './answer-cache';
 import type { PreparedAnswer } from './respond';
 
 /**
@@ -20,7 +20,7 @@ export interface KeptAnswers {
 export function createKeptAnswers(options: { dataVersion?: () => number; bytes: number }): KeptAnswers {
   const { dataVersion } = options;
   const kept = dataVersion && options.bytes > 0
-    ? createAnswerCache<{ answer: PreparedAnswer; version: number }>(options.bytes, (k) => k.answer.body, { ttl: HOT_READ_TTL_MS })
+    ? new AnswerCache<{ answer: PreparedAnswer; version: number }>(options.bytes, (k) => k.answer, { ttl: HOT_READ_TTL_MS })
     : null;
   return {
     version: () => (kept ? dataVersion!() : undefined),

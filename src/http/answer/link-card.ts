@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { cardVersionOf, createAnswerCache, entityTag } from './etag';
+import { cardVersionOf, entityTag } from './etag';
+import { AnswerCache } from './answer-cache';
 import { SHORT_NAME } from '../../../representations/media-types';
 import type { VendorType } from '../../../representations/media-types';
 import type { Registry } from '../../../representations/registry';
@@ -36,7 +37,7 @@ export function createLinkCards(deps: LinkCardDeps): LinkCards {
   const reps = registry.resource('link');
   const cacheControl = `public, max-age=${deps.publicMaxAge}`;
   const cache = deps.cacheBytes > 0
-    ? createAnswerCache<PreparedAnswer>(deps.cacheBytes, (a) => a.body)
+    ? new AnswerCache<PreparedAnswer>(deps.cacheBytes, (a) => a)
     : null;
 
   // No hashing on the hot path: each (row, version)'s tag is hashed once and remembered (bounded).

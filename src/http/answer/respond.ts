@@ -8,6 +8,8 @@ import { compressSync, DEFAULT_COMPRESS_MIN_BYTES } from './encoding/compress';
 import { encodedTag } from './etag';
 import { VARY } from './negotiation/negotiate-request';
 import { stateOf } from '../pipeline/state';
+import { grew } from './answer-cache';
+import type { AnswerKeeper } from './answer-cache';
 
 /** The `Link` header value advertising a URL's other representations (RFC 8288). */
 export function alternatesHeader(path: string, offers: readonly VendorType[], chosen: VendorType): string {
@@ -48,6 +50,10 @@ export interface PreparedAnswer {
   encoded: Partial<Record<ContentCoding, PreparedAnswer | null>>;
   /** The browsable page of this answer, made on the first browser request for it (for one request target). */
   page?: { target: string; answer: PreparedAnswer };
+  /** The body parsed, made on the first field selection of it (src/http/answer/sparse.ts). */
+  parsed?: unknown;
+  /** The caches keeping this answer, each under its key: told when the answer grows (src/http/answer/answer-cache.ts). */
+  keptBy?: Map<AnswerKeeper, string>;
 }
 
 /**
@@ -94,6 +100,7 @@ export function encodedAnswer(answer: PreparedAnswer, coding: Coding): PreparedA
       ? null
       : prepareAnswer({ ...source, etag: encodedTag(source.etag, coding), body, contentEncoding: coding });
     answer.encoded[coding] = variant;
+    if (variant !== null) grew(answer);
   }
   return variant ?? answer;
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { createAnswerCache, variantTag } from './etag';
+import { variantTag } from './etag';
+import { AnswerCache, grew } from './answer-cache';
 import { parseFields, projectFields } from '../../../representations/fields';
 import type { FieldSelection } from '../../../representations/fields';
 import { SHORT_NAME } from '../../../representations/media-types';
@@ -70,10 +71,10 @@ export function sparseEtag(etag: string, selection: FieldSelection): string {
   return variantTag(etag, `~${hash}`);
 }
 
-/** Builds sparse variants from the whole answer's bytes and keeps them, bounded by bytes (0 keeps none). */
+/** Builds sparse variants from the whole answer's body and keeps them, bounded by bytes (0 keeps none). */
 export function createSparseAnswers(options: { cacheBytes: number }): SparseAnswers {
   const kept = options.cacheBytes > 0
-    ? createAnswerCache<PreparedAnswer>(options.cacheBytes, (a) => a.body)
+    ? new AnswerCache<PreparedAnswer>(options.cacheBytes, (a) => a)
     : null;
   return {
     keep(answer) {
@@ -89,7 +90,13 @@ export function createSparseAnswers(options: { cacheBytes: number }): SparseAnsw
       const key = `${answer.etag} ${selection.key} ${answer.source.alternates}`;
       let sparse = kept?.get(key);
       if (sparse === undefined) {
-        const body = Buffer.from(JSON.stringify(projectFields(JSON.parse(answer.body.toString()), selection.tree)));
+        // Projected from the whole answer's parsed body, parsed once and kept on it (and charged to
+        // the caches keeping it): a new selection no longer re-parses 25 KB of a dashboard.
+        if (answer.parsed === undefined) {
+          answer.parsed = JSON.parse(answer.body.toString()) as unknown;
+          grew(answer);
+        }
+        const body = Buffer.from(JSON.stringify(projectFields(answer.parsed, selection.tree)));
         sparse = prepareAnswer({ ...answer.source, etag: sparseEtag(answer.etag, selection), body });
         kept?.set(key, sparse);
       }

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { grew } from '../answer-cache';
 import type { VendorType } from '../../../../representations/media-types';
 import { variantTag } from '../etag';
 import { prepareAnswer } from '../respond';
@@ -55,6 +56,7 @@ export function createHtmlViews(deps: { baseUrl: string }): HtmlViews {
           extra: ['Content-Security-Policy', VIEW_CSP],
         });
         answer.page = { target, answer: page };
+        grew(answer);
         return page;
       };
     },
