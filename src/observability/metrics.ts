@@ -55,19 +55,25 @@ export function createMetrics(options: { scrape?: MetricsScrape } = {}): Metrics
   // Label sets are bounded (route templates, statuses, representations), so each one's cells are
   // found once and kept in maps keyed by each label in turn: no key string is built per request.
   interface Cells { requests: CounterCell; bytes: CounterCell; duration: HistogramCell }
-  const bound = new Map<string, Map<string, Map<number, Map<string, Cells>>>>();
-  const inner = <K, V>(map: Map<K, V>, key: K, make: () => V): V => {
+  // route -> method -> status -> representation -> cells
+  const bound = new Map<string, Map<string | number, Map<string | number, Map<string | number, Cells>>>>();
+  const inner = <K, V>(map: Map<K, Map<string | number, V>>, key: K): Map<string | number, V> => {
     let value = map.get(key);
-    if (value === undefined) map.set(key, (value = make()));
+    if (value === undefined) map.set(key, (value = new Map()));
     return value;
   };
   const cellsOf = ({ method, route, status, representation }: RequestLabels): Cells => {
-    const byStatus = inner(inner(bound, route, () => new Map()), method, () => new Map());
-    return inner(inner(byStatus, status, () => new Map<string, Cells>()), representation, () => ({
-      requests: requests.cell(method, route, String(status), representation),
-      bytes: bytes.cell(route, representation),
-      duration: duration.cell(route, representation),
-    }));
+    const byRepresentation = inner(inner(inner(bound, route), method), status) as Map<string, Cells>;
+    let cells = byRepresentation.get(representation);
+    if (cells === undefined) {
+      cells = {
+        requests: requests.cell(method, route, String(status), representation),
+        bytes: bytes.cell(route, representation),
+        duration: duration.cell(route, representation),
+      };
+      byRepresentation.set(representation, cells);
+    }
+    return cells;
   };
   const hit = cache.cell('hit');
   const miss = cache.cell('miss');

@@ -21,12 +21,12 @@ export function answerBytes(answer: PreparedAnswer): number {
 
 /** A cache keeping answers, which can be told that one of them grew. */
 export interface AnswerKeeper {
-  resize(key: string, answer: PreparedAnswer): void;
+  resize(key: string): void;
 }
 
 /** Tells every cache keeping `answer` that it holds more now (a variant was made and kept on it). */
 export function grew(answer: PreparedAnswer): void {
-  if (answer.keptBy) for (const [cache, key] of answer.keptBy) cache.resize(key, answer);
+  if (answer.keptBy) for (const [cache, key] of answer.keptBy) cache.resize(key);
 }
 
 /**
@@ -57,9 +57,9 @@ export class AnswerCache<V extends object> implements AnswerKeeper {
   }
 
   /** Charges `key` again for what its answer holds now, keeping its time to live (lru-cache sizes an entry when it is set). */
-  resize(key: string, answer: PreparedAnswer): void {
+  resize(key: string): void {
     const value = this.lru.peek(key);
-    if (value === undefined || this.answerOf(value) !== answer) return;
+    if (value === undefined) return;
     const ttl = this.lru.getRemainingTTL(key);
     this.lru.delete(key);
     if (ttl > 0) this.lru.set(key, value, Number.isFinite(ttl) ? { ttl } : {});

@@ -54,6 +54,19 @@ describe('AnswerCache', () => {
     expect(cache.get('dashboard')?.version).toBe(4);
   });
 
+  it('charges an answer for its page, and for the page encodings once the page shares its keepers (as the view does)', () => {
+    const answer = answerOf(5);
+    const cache = new AnswerCache<PreparedAnswer>(1e6, (x) => x);
+    cache.set('5', answer);
+    const page = answerOf(6, 8000);
+    answer.page = { target: '/api/links/c5', answer: page };
+    page.keptBy = answer.keptBy!;
+    encodedAnswer(page, 'gzip');
+    expect(page.encoded.gzip).toBeTruthy();
+    expect(cache.bytes).toBe(answerBytes(answer));
+    expect(cache.bytes).toBe(answer.body.length + page.body.length + page.encoded.gzip!.body.length + 3 * ANSWER_OVERHEAD_BYTES);
+  });
+
   it('tells every cache keeping one answer, each under its own key', () => {
     const answer = answerOf(3);
     const a = new AnswerCache<PreparedAnswer>(1e6, (x) => x);

@@ -56,6 +56,8 @@ export function createHtmlViews(deps: { baseUrl: string }): HtmlViews {
           extra: ['Content-Security-Policy', VIEW_CSP],
         });
         answer.page = { target, answer: page };
+        // The page is charged to the caches keeping its answer: its encodings grow them too.
+        page.keptBy = answer.keptBy ??= new Map();
         grew(answer);
         return page;
       };
